@@ -1,0 +1,58 @@
+package io.hostwatch.schema;
+
+import java.util.Optional;
+
+/**
+ * The znode layout of hostwatch. {@code docs/zk-schema.md} describes every path; a test checks
+ * that the document and this class agree.
+ *
+ * <pre>
+ * /hostwatch
+ *   /members/{group}/{host}      EPHEMERAL   MemberRegistration  written by the member agent
+ *   /verdicts/{group}/{host}     PERSISTENT  Verdict             written by the leader, epoch-guarded
+ *   /detector/leader             (recipe)    LeaderLatch         written by Curator
+ *   /detector/epoch              PERSISTENT  EpochRecord         bumped by each new leader; its version is the epoch
+ * </pre>
+ */
+public final class ZkPaths {
+    public static final String ROOT = "/hostwatch";
+    public static final String MEMBERS = ROOT + "/members";
+    public static final String VERDICTS = ROOT + "/verdicts";
+    public static final String DETECTOR = ROOT + "/detector";
+    public static final String LEADER = DETECTOR + "/leader";
+    public static final String EPOCH = DETECTOR + "/epoch";
+
+    /** Largest znode payload hostwatch writes or accepts (ZooKeeper's own limit is 1 MiB). */
+    public static final int MAX_RECORD_BYTES = 64 * 1024;
+
+    private ZkPaths() {
+    }
+
+    public static String memberGroup(String group) {
+        return MEMBERS + "/" + Names.group(group);
+    }
+
+    public static String member(MemberId id) {
+        return MEMBERS + "/" + id.group() + "/" + id.host();
+    }
+
+    public static String verdictGroup(String group) {
+        return VERDICTS + "/" + Names.group(group);
+    }
+
+    public static String verdict(MemberId id) {
+        return VERDICTS + "/" + id.group() + "/" + id.host();
+    }
+
+    /** The member a path under {@code base} names ({@code base/group/host}), if it names one. */
+    public static Optional<MemberId> parse(String base, String path) {
+        if (path == null || !path.startsWith(base + "/")) {
+            return Optional.empty();
+        }
+        String[] parts = path.substring(base.length() + 1).split("/", -1);
+        if (parts.length != 2 || !Names.isValid(parts[0]) || !Names.isValid(parts[1])) {
+            return Optional.empty();
+        }
+        return Optional.of(new MemberId(parts[0], parts[1]));
+    }
+}
