@@ -52,7 +52,15 @@ public final class StorageRecordCodec {
         return root.resolve(id.group()).resolve(id.host() + SUFFIX);
     }
 
+    /**
+     * Encodes a record. Refuses a negative counter or a non-positive interval, which
+     * {@link #decode} would reject as corrupt: the writer hears of it, not the detector.
+     */
     public static byte[] encode(StorageRecord record) {
+        if (record.seq() < 0 || record.intervalMillis() <= 0) {
+            throw new HostwatchException("storage record needs a non-negative counter and a positive interval,"
+                    + " got seq " + record.seq() + " and interval " + record.intervalMillis() + " ms");
+        }
         ByteBuffer buf = ByteBuffer.allocate(LENGTH);
         buf.putInt(MAGIC);
         buf.putShort(VERSION);

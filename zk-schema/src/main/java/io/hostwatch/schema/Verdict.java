@@ -9,6 +9,7 @@ import java.time.Instant;
  *
  * @param group service group
  * @param host host name
+ * @param address the member's management address, as last registered
  * @param state the verdict
  * @param reason one human sentence saying why
  * @param since when the member entered this state
@@ -24,6 +25,7 @@ import java.time.Instant;
 public record Verdict(
         String group,
         String host,
+        String address,
         State state,
         String reason,
         Instant since,

@@ -1,0 +1,111 @@
+package io.hostwatch.service;
+
+import io.dropwizard.core.Application;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.lifecycle.Managed;
+import io.hostwatch.schema.Json;
+import io.hostwatch.service.detector.Detector;
+import io.hostwatch.service.detector.DetectorSettings;
+import io.hostwatch.service.health.LeaderHealthCheck;
+import io.hostwatch.service.health.StorageHealthCheck;
+import io.hostwatch.service.health.ZooKeeperHealthCheck;
+import io.hostwatch.service.probe.PingProbe;
+import io.hostwatch.service.probe.StorageObserver;
+import io.hostwatch.service.resources.DetectorResource;
+import io.hostwatch.service.resources.GroupsResource;
+import io.hostwatch.service.zk.ClusterView;
+import io.hostwatch.service.zk.CuratorLifecycle;
+import io.hostwatch.service.zk.EmbeddedZooKeeper;
+import io.hostwatch.service.zk.VerdictStore;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/** Wires the service; all behaviour lives in the classes it wires. */
+public class HostwatchApplication extends Application<HostwatchConfiguration> {
+    public static void main(String[] args) throws Exception {
+        new HostwatchApplication().run(args);
+    }
+
+    @Override
+    public String getName() {
+        return "hostwatch";
+    }
+
+    @Override
+    public void initialize(Bootstrap<HostwatchConfiguration> bootstrap) {
+        Json.configure(bootstrap.getObjectMapper());
+    }
+
+    @Override
+    public void run(HostwatchConfiguration config, Environment environment) throws Exception {
+        Json.configure(environment.getObjectMapper());
+        HostwatchConfiguration.ZooKeeper zk = config.getZookeeper();
+        String connectString = zk.connectString;
+        if (connectString == null || connectString.isBlank()) {
+            EmbeddedZooKeeper embedded = new EmbeddedZooKeeper(Path.of(zk.embedded.dataDir), zk.embedded.address,
+                    zk.embedded.port, (int) zk.embedded.tickTime.toMilliseconds());
+            environment.lifecycle().manage(embedded);
+            connectString = embedded.connectString();
+        }
+        CuratorLifecycle curator = new CuratorLifecycle(connectString, zk.sessionTimeout.toJavaDuration(),
+                zk.connectionTimeout.toJavaDuration());
+        environment.lifecycle().manage(curator);
+
+        Clock clock = Clock.systemUTC();
+        Path storageRoot = Path.of(config.getStorage().root).toAbsolutePath();
+        Files.createDirectories(storageRoot);
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "hostwatch-storage-scan");
+            t.setDaemon(true);
+            return t;
+        });
+        HostwatchConfiguration.Storage st = config.getStorage();
+        StorageObserver storage = new StorageObserver(storageRoot, st.staleAfter.toJavaDuration(),
+                st.observeInterval.toJavaDuration(), st.readTimeout.toJavaDuration(), st.readThreads,
+                System::nanoTime, clock, scheduler);
+        HostwatchConfiguration.Ping pc = config.getPing();
+        PingProbe ping = new PingProbe(pc.timeout.toJavaDuration(), pc.ports,
+                PingProbe.IcmpMode.valueOf(pc.icmp.toUpperCase(Locale.ROOT)), pc.maxConcurrent, clock);
+
+        ClusterView view = new ClusterView(curator.client());
+        String instanceId = InetAddress.getLocalHost().getHostName() + "-" + UUID.randomUUID().toString()
+                .substring(0, 8);
+        Detector detector = new Detector(curator.client(), view, new VerdictStore(curator.client(), clock), ping,
+                storage, new DetectorSettings(zk.sessionTimeout.toJavaDuration(),
+                config.getDetection().recheckInterval.toJavaDuration(), st.staleAfter.toJavaDuration()),
+                clock, System::nanoTime, instanceId);
+
+        environment.lifecycle().manage(new Managed() {
+            @Override
+            public void start() {
+                view.start();
+                view.awaitInitialized(zk.connectionTimeout.toMilliseconds() * 2);
+                storage.start();
+                detector.start();
+            }
+
+            @Override
+            public void stop() {
+                detector.close();
+                view.close();
+                storage.close();
+                ping.close();
+                scheduler.shutdownNow();
+            }
+        });
+
+        environment.jersey().register(new GroupsResource(view));
+        environment.jersey().register(new DetectorResource(detector));
+        environment.healthChecks().register("zookeeper", new ZooKeeperHealthCheck(curator.client()));
+        environment.healthChecks().register("storage", new StorageHealthCheck(storageRoot,
+                st.readTimeout.toMilliseconds()));
+        environment.healthChecks().register("leader", new LeaderHealthCheck(detector));
+    }
+}

@@ -1,0 +1,109 @@
+package io.hostwatch.service;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.core.Configuration;
+import io.dropwizard.util.Duration;
+import io.dropwizard.validation.MinDuration;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The service's configuration. Every key can be set on the command line as
+ * {@code -Ddw.KEY=VALUE}, e.g. {@code -Ddw.zookeeper.connectString=zk1:2181}.
+ */
+public class HostwatchConfiguration extends Configuration {
+    @Valid @NotNull @JsonProperty
+    private ZooKeeper zookeeper = new ZooKeeper();
+    @Valid @NotNull @JsonProperty
+    private Storage storage = new Storage();
+    @Valid @NotNull @JsonProperty
+    private Detection detection = new Detection();
+    @Valid @NotNull @JsonProperty
+    private Ping ping = new Ping();
+
+    public ZooKeeper getZookeeper() {
+        return zookeeper;
+    }
+
+    public Storage getStorage() {
+        return storage;
+    }
+
+    public Detection getDetection() {
+        return detection;
+    }
+
+    public Ping getPing() {
+        return ping;
+    }
+
+    /** {@code zookeeper.*}: the ensemble, or the embedded server when no connect string is set. */
+    public static class ZooKeeper {
+        /** Ensemble to join; empty = start an embedded single-node ZooKeeper. */
+        @JsonProperty
+        public String connectString;
+        @NotNull @MinDuration(value = 1, unit = TimeUnit.SECONDS) @JsonProperty
+        public Duration sessionTimeout = Duration.seconds(6);
+        @NotNull @MinDuration(value = 100, unit = TimeUnit.MILLISECONDS) @JsonProperty
+        public Duration connectionTimeout = Duration.seconds(3);
+        @Valid @NotNull @JsonProperty
+        public Embedded embedded = new Embedded();
+    }
+
+    /** {@code zookeeper.embedded.*}. */
+    public static class Embedded {
+        /** Address to listen on; empty = all interfaces, like a stock ZooKeeper. */
+        @JsonProperty
+        public String address;
+        @Min(1) @Max(65535) @JsonProperty
+        public int port = 2181;
+        @NotEmpty @JsonProperty
+        public String dataDir = "data/zookeeper";
+        @NotNull @JsonProperty
+        public Duration tickTime = Duration.milliseconds(500);
+    }
+
+    /** {@code storage.*}: the shared storage where members write their heartbeat slots. */
+    public static class Storage {
+        @NotEmpty @JsonProperty
+        public String root = "data/storage";
+        /** A slot is STALE after this long without its counter advancing. */
+        @NotNull @JsonProperty
+        public Duration staleAfter = Duration.seconds(3);
+        /** How often every member's slot is read. */
+        @NotNull @JsonProperty
+        public Duration observeInterval = Duration.seconds(1);
+        /** A read that takes longer makes storage evidence UNKNOWN. */
+        @NotNull @JsonProperty
+        public Duration readTimeout = Duration.seconds(1);
+        @Min(1) @Max(256) @JsonProperty
+        public int readThreads = 8;
+    }
+
+    /** {@code detection.*}. */
+    public static class Detection {
+        /** Members that are not RUNNING are probed again this often. */
+        @NotNull @JsonProperty
+        public Duration recheckInterval = Duration.seconds(5);
+    }
+
+    /** {@code ping.*}. */
+    public static class Ping {
+        @NotNull @JsonProperty
+        public Duration timeout = Duration.seconds(1);
+        /** TCP ports tried (a refused connection counts as an answer). */
+        @NotNull @JsonProperty
+        public List<@Min(1) @Max(65535) Integer> ports = List.of(22);
+        /** {@code auto} (ICMP when the process holds CAP_NET_RAW), {@code always} or {@code never}. */
+        @NotNull @JsonProperty
+        public String icmp = "auto";
+        /** Upper bound on probes in flight at once. */
+        @Min(1) @Max(4096) @JsonProperty
+        public int maxConcurrent = 1024;
+    }
+}

@@ -1,0 +1,44 @@
+package io.hostwatch.service.core;
+
+import io.hostwatch.schema.Evidence;
+import io.hostwatch.schema.MemberId;
+import io.hostwatch.schema.StorageFlag;
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * Everything the classifier needs to judge one member at one moment.
+ *
+ * @param id the member
+ * @param address the member's management address
+ * @param incarnation the member's start id, as last registered (may be null when never seen)
+ * @param heartbeat heartbeat evidence (always present)
+ * @param leaving the registration said the member was stopping gracefully when it went away
+ * @param ping ping evidence, null while the probe is still in flight
+ * @param storage storage evidence, null while the storage judgement is still in flight
+ * @param maintenance an operator has put the member in maintenance
+ * @param now the detector's wall clock at judgement time (timestamps only)
+ * @param epoch the writer's leadership term
+ * @param staleAfterMillis how long the storage counter may stand still before it is stale
+ */
+public record Observation(
+        MemberId id,
+        String address,
+        String incarnation,
+        Evidence.Heartbeat heartbeat,
+        boolean leaving,
+        Evidence.Ping ping,
+        Evidence.Storage storage,
+        boolean maintenance,
+        Instant now,
+        long epoch,
+        long staleAfterMillis) {
+
+    /** True when the storage record read for this incarnation carries {@code flag}. */
+    boolean storageHas(StorageFlag flag) {
+        Set<StorageFlag> flags = storage == null ? null : storage.flags();
+        boolean sameIncarnation = incarnation == null || storage.incarnation() == null
+                || incarnation.equals(storage.incarnation());
+        return flags != null && sameIncarnation && flags.contains(flag);
+    }
+}

@@ -1,0 +1,86 @@
+package io.hostwatch.service.resources;
+
+import io.hostwatch.schema.MemberId;
+import io.hostwatch.schema.MemberRegistration;
+import io.hostwatch.schema.State;
+import io.hostwatch.schema.Verdict;
+import io.hostwatch.service.api.GroupList;
+import io.hostwatch.service.api.GroupSummary;
+import io.hostwatch.service.api.MemberList;
+import io.hostwatch.service.zk.ClusterView;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/** {@code /v1/groups}, {@code /v1/groups/{group}/members} and {@code /v1/groups/{group}/members/{host}}. */
+@Path("/v1/groups")
+@Produces(MediaType.APPLICATION_JSON)
+public final class GroupsResource {
+    private final ClusterView view;
+
+    public GroupsResource(ClusterView view) {
+        this.view = view;
+    }
+
+    @GET
+    public GroupList groups() {
+        List<GroupSummary> out = new ArrayList<>();
+        for (String group : view.groups().keySet()) {
+            List<Verdict> members = verdictsOf(group);
+            Map<State, Integer> states = new EnumMap<>(State.class);
+            members.forEach(v -> states.merge(v.state(), 1, Integer::sum));
+            out.add(new GroupSummary(group, members.size(), states));
+        }
+        return new GroupList(out);
+    }
+
+    @GET
+    @Path("/{group}/members")
+    public MemberList members(@PathParam("group") String group) {
+        ApiErrors.group(group);
+        List<Verdict> members = verdictsOf(group);
+        if (members.isEmpty()) {
+            throw ApiErrors.error(Response.Status.NOT_FOUND, "no members in group '" + group + "'");
+        }
+        return new MemberList(group, members);
+    }
+
+    @GET
+    @Path("/{group}/members/{host}")
+    public Verdict member(@PathParam("group") String group, @PathParam("host") String host) {
+        MemberId id = ApiErrors.member(group, host);
+        return verdictOf(id, view.verdict(id).orElse(null), view.registration(id).orElse(null));
+    }
+
+    private List<Verdict> verdictsOf(String group) {
+        SortedMap<MemberId, Verdict> verdicts = new TreeMap<>(view.group(group));
+        for (Map.Entry<MemberId, MemberRegistration> e : view.registrations().entrySet()) {
+            if (e.getKey().group().equals(group) && !verdicts.containsKey(e.getKey())) {
+                verdicts.put(e.getKey(), verdictOf(e.getKey(), null, e.getValue()));
+            }
+        }
+        return new ArrayList<>(verdicts.values());
+    }
+
+    /** The published verdict; for a member registered but not yet judged, its heartbeat alone. */
+    private static Verdict verdictOf(MemberId id, Verdict verdict, MemberRegistration reg) {
+        if (verdict != null) {
+            return verdict;
+        }
+        if (reg == null) {
+            throw ApiErrors.error(Response.Status.NOT_FOUND, "unknown member " + id);
+        }
+        return new Verdict(id.group(), id.host(), reg.address(), State.RUNNING,
+                "heartbeat present (not yet published by the leader)", null, false, null, reg.incarnation(), -1,
+                null, null);
+    }
+}

@@ -1,0 +1,176 @@
+package io.hostwatch.service.zk;
+
+import io.hostwatch.schema.HostwatchException;
+import io.hostwatch.schema.Json;
+import io.hostwatch.schema.MemberId;
+import io.hostwatch.schema.MemberRegistration;
+import io.hostwatch.schema.Verdict;
+import io.hostwatch.schema.ZkPaths;
+import java.io.Closeable;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.cache.ChildData;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every instance's view of the hostwatch tree: member registrations (the heartbeats) and the
+ * published verdicts, kept by one {@link CuratorCache} on {@link ZkPaths#ROOT}. REST reads are
+ * served from here on leader and followers alike.
+ *
+ * <p>During a network partition the cache gets no events: it shows the last state it saw, and
+ * on reconnection it re-reads the tree and reports the differences.
+ */
+public final class ClusterView implements Closeable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterView.class);
+
+    /** Membership events. Called on Curator's event thread: must not block. */
+    public interface Listener {
+        void joined(MemberId id, MemberRegistration registration);
+
+        void left(MemberId id, MemberRegistration last);
+    }
+
+    private final CuratorCache cache;
+    private final Map<MemberId, MemberRegistration> registrations = new ConcurrentHashMap<>();
+    private final ConcurrentSkipListMap<MemberId, Verdict> verdicts = new ConcurrentSkipListMap<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final CountDownLatch initialized = new CountDownLatch(1);
+
+    public ClusterView(CuratorFramework client) {
+        this.cache = CuratorCache.build(client, ZkPaths.ROOT);
+        cache.listenable().addListener(CuratorCacheListener.builder()
+                .forCreatesAndChanges((oldNode, node) -> changed(node))
+                .forDeletes(this::deleted)
+                .forInitialized(initialized::countDown)
+                .build());
+    }
+
+    public void addListener(Listener listener) {
+        listeners.add(listener);
+    }
+
+    public void start() {
+        cache.start();
+    }
+
+    /** Waits for the first full read of the tree. */
+    public boolean awaitInitialized(long millis) {
+        try {
+            return initialized.await(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    public boolean initialized() {
+        return initialized.getCount() == 0;
+    }
+
+    public Optional<MemberRegistration> registration(MemberId id) {
+        return Optional.ofNullable(registrations.get(id));
+    }
+
+    public Map<MemberId, MemberRegistration> registrations() {
+        return Map.copyOf(registrations);
+    }
+
+    public Optional<Verdict> verdict(MemberId id) {
+        return Optional.ofNullable(verdicts.get(id));
+    }
+
+    public Map<MemberId, Verdict> verdicts() {
+        return Map.copyOf(verdicts);
+    }
+
+    /** Verdicts of one group, sorted by host. */
+    public SortedMap<MemberId, Verdict> group(String group) {
+        SortedMap<MemberId, Verdict> out = new TreeMap<>();
+        for (Map.Entry<MemberId, Verdict> e : verdicts.tailMap(new MemberId(group, "0")).entrySet()) {
+            if (!e.getKey().group().equals(group)) {
+                break;
+            }
+            out.put(e.getKey(), e.getValue());
+        }
+        return out;
+    }
+
+    /** Group names with their member count. */
+    public SortedMap<String, Integer> groups() {
+        SortedMap<String, Integer> out = new TreeMap<>();
+        for (MemberId id : verdicts.keySet()) {
+            out.merge(id.group(), 1, Integer::sum);
+        }
+        for (MemberId id : registrations.keySet()) {
+            out.putIfAbsent(id.group(), 0);
+        }
+        return out;
+    }
+
+    private void changed(ChildData node) {
+        String path = node.getPath();
+        try {
+            Optional<MemberId> member = ZkPaths.parse(ZkPaths.MEMBERS, path);
+            if (member.isPresent()) {
+                MemberRegistration reg = Json.read(node.getData(), MemberRegistration.class);
+                if (!member.get().equals(reg.id())) {
+                    LOG.warn("registration at {} names {}/{}: ignored", path, reg.group(), reg.host());
+                    return;
+                }
+                registrations.put(member.get(), reg);
+                listeners.forEach(l -> notify(() -> l.joined(member.get(), reg)));
+                return;
+            }
+            Optional<MemberId> verdict = ZkPaths.parse(ZkPaths.VERDICTS, path);
+            if (verdict.isPresent()) {
+                verdicts.put(verdict.get(), Json.read(node.getData(), Verdict.class));
+            }
+        } catch (HostwatchException e) {
+            LOG.warn("ignoring unreadable record at {}: {}", path, e.getMessage());
+        }
+    }
+
+    private void deleted(ChildData node) {
+        String path = node.getPath();
+        Optional<MemberId> member = ZkPaths.parse(ZkPaths.MEMBERS, path);
+        if (member.isPresent()) {
+            MemberRegistration last = registrations.remove(member.get());
+            if (last == null) {
+                try {
+                    last = Json.read(node.getData(), MemberRegistration.class);
+                } catch (HostwatchException e) {
+                    return;
+                }
+            }
+            MemberRegistration lastSeen = last;
+            listeners.forEach(l -> notify(() -> l.left(member.get(), lastSeen)));
+            return;
+        }
+        ZkPaths.parse(ZkPaths.VERDICTS, path).ifPresent(verdicts::remove);
+    }
+
+    private static void notify(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.error("membership listener failed", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        cache.close();
+    }
+}

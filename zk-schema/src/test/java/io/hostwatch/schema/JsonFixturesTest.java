@@ -1,0 +1,204 @@
+package io.hostwatch.schema;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Golden JSON fixtures: the records' wire format may only ever gain fields. */
+@Timeout(10)
+class JsonFixturesTest {
+    private static final String INCARNATION = "123e4567-e89b-12d3-a456-426614174000";
+
+    static final MemberRegistration REGISTRATION = new MemberRegistration("compute", "host1", "192.0.2.11",
+            INCARNATION, Instant.parse("2026-11-24T11:58:30Z"), false, 1000, "0.1.0");
+
+    static final EpochRecord EPOCH = new EpochRecord(7, "detector-a", Instant.parse("2026-11-24T11:00:00Z"));
+
+    static final Verdict VERDICT = new Verdict("compute", "host1", "192.0.2.11", State.DEAD,
+            "No network heartbeat, no answer to ICMP echo and the storage counter has not advanced for 7.5 s.",
+            Instant.parse("2026-11-24T12:00:07.250Z"), true, Instant.parse("2026-11-24T12:00:37.250Z"),
+            INCARNATION, 7,
+            new Evidence(
+                    new Evidence.Heartbeat(SignalStatus.Heartbeat.LOST, Instant.parse("2026-11-24T12:00:06Z"),
+                            "ephemeral znode deleted: session expired"),
+                    new Evidence.Ping(SignalStatus.Ping.FAIL, Instant.parse("2026-11-24T12:00:07.100Z"), "icmp",
+                            null, "no echo reply within 1000 ms"),
+                    new Evidence.Storage(SignalStatus.Storage.STALE, Instant.parse("2026-11-24T12:00:07.200Z"),
+                            4711L, EnumSet.of(StorageFlag.ISOLATED, StorageFlag.FENCED), 7500L, INCARNATION,
+                            "counter has not advanced for 7500 ms")),
+            Instant.parse("2026-11-24T12:00:07.250Z"));
+
+    static Stream<Arguments> fixtures() {
+        return Stream.of(
+                Arguments.of("member-registration-v1", MemberRegistration.class, REGISTRATION),
+                Arguments.of("verdict-v1", Verdict.class, VERDICT),
+                Arguments.of("epoch-record-v1", EpochRecord.class, EPOCH));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fixtures")
+    void readingTheFixtureGivesTheRecord(String fixture, Class<?> type, Object expected) {
+        assertThat(Json.read(TestFiles.fixture(fixture + ".json"), type)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fixtures")
+    void writingTheRecordGivesTheFixture(String fixture, Class<?> type, Object expected) throws IOException {
+        JsonNode written = tree(Json.write(expected));
+        JsonNode golden = tree(TestFiles.fixture(fixture + ".json"));
+        assertThat(written).isEqualTo(golden);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fixtures")
+    void unknownFieldsAreIgnored(String fixture, Class<?> type, Object expected) throws IOException {
+        byte[] extended = TestFiles.fixture(fixture + "-extra-fields.json");
+        assertThat(tree(extended)).as("the variant really adds fields").isNotEqualTo(
+                tree(TestFiles.fixture(fixture + ".json")));
+        assertThat(Json.read(extended, type)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fixtures")
+    void roundTrips(String fixture, Class<?> type, Object expected) {
+        assertThat(Json.read(Json.write(expected), type)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fixtures")
+    void rejectsTheRecordTruncatedAtEveryLength(String fixture, Class<?> type, Object expected) {
+        byte[] bytes = Json.write(expected);
+        for (int length = 0; length < bytes.length; length++) {
+            byte[] truncated = Arrays.copyOf(bytes, length);
+            assertThatThrownBy(() -> Json.read(truncated, type))
+                    .as("truncated to %d of %d bytes", length, bytes.length)
+                    .isInstanceOf(CorruptRecordException.class);
+        }
+    }
+
+    @Test
+    void verdictWrittenBeforeAddressExistedStillDecodes() throws IOException {
+        ObjectNode older = (ObjectNode) tree(TestFiles.fixture("verdict-v1.json"));
+        older.remove("address");
+        Verdict read = Json.read(Json.mapper().writeValueAsBytes(older), Verdict.class);
+        assertThat(read.address()).isNull();
+        assertThat(read).usingRecursiveComparison().ignoringFields("address").isEqualTo(VERDICT);
+    }
+
+    @Test
+    void instantsAreIsoStringsNotNumbers() throws IOException {
+        JsonNode tree = tree(Json.write(EPOCH));
+        assertThat(tree.get("since").isTextual()).isTrue();
+        assertThat(tree.get("since").asText()).isEqualTo("2026-11-24T11:00:00Z");
+    }
+
+    @Test
+    void verdictOmitsAbsentFields() throws IOException {
+        Verdict running = new Verdict("compute", "host1", "192.0.2.11", State.RUNNING, "Heartbeat present.",
+                Instant.parse("2026-11-24T12:00:00Z"), false, null, INCARNATION, 7,
+                new Evidence(new Evidence.Heartbeat(SignalStatus.Heartbeat.OK, Instant.parse("2026-11-24T12:00:00Z"),
+                        null), null, null),
+                Instant.parse("2026-11-24T12:00:00Z"));
+        JsonNode tree = tree(Json.write(running));
+        assertThat(tree.has("safeToRecoverAt")).isFalse();
+        assertThat(tree.get("evidence").has("ping")).isFalse();
+        assertThat(tree.get("evidence").has("storage")).isFalse();
+        assertThat(tree.get("evidence").get("heartbeat").has("detail")).isFalse();
+        assertThat(Json.read(Json.write(running), Verdict.class)).isEqualTo(running);
+    }
+
+    @Test
+    void recordIdsComeFromTheirNames() {
+        assertThat(REGISTRATION.id()).isEqualTo(MemberId.of("compute", "host1"));
+        assertThat(VERDICT.id()).isEqualTo(MemberId.of("compute", "host1"));
+        assertThat(REGISTRATION.withLeaving(true).leaving()).isTrue();
+        assertThat(REGISTRATION.withLeaving(true).withLeaving(false)).isEqualTo(REGISTRATION);
+    }
+
+    @Test
+    void configureGivesAnyMapperTheSameWireFormat() throws IOException {
+        ObjectMapper mapper = Json.configure(new ObjectMapper());
+        assertThat(mapper.readTree(mapper.writeValueAsBytes(VERDICT))).isEqualTo(tree(Json.write(VERDICT)));
+        assertThat(mapper.readValue(TestFiles.fixture("verdict-v1-extra-fields.json"), Verdict.class))
+                .isEqualTo(VERDICT);
+    }
+
+    // ---- corrupt input -----------------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"not json", "{", "}", "{\"epoch\":", "{\"epoch\": \"seven\"}", "[1, 2, 3]", "null",
+        "\"detector-a\"", "{\"since\": \"yesterday\"}", "\u00ff\u00fe\0\0"})
+    void readRejectsGarbage(String garbage) {
+        byte[] bytes = garbage.getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> Json.read(bytes, EpochRecord.class))
+                .isInstanceOf(CorruptRecordException.class)
+                .hasMessageContaining("EpochRecord");
+    }
+
+    @Test
+    void readRejectsRandomBinary() {
+        byte[] bytes = new byte[256];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) (i * 37 + 11);
+        }
+        assertThatThrownBy(() -> Json.read(bytes, Verdict.class)).isInstanceOf(CorruptRecordException.class);
+    }
+
+    @Test
+    void readRejectsEmptyAndMissingInput() {
+        assertThatThrownBy(() -> Json.read(new byte[0], Verdict.class))
+                .isInstanceOf(CorruptRecordException.class).hasMessageContaining("empty");
+        assertThatThrownBy(() -> Json.read(null, Verdict.class))
+                .isInstanceOf(CorruptRecordException.class).hasMessageContaining("empty");
+    }
+
+    @Test
+    void readRejectsInputOverTheLimitEvenWhenItIsValidJson() {
+        byte[] oversized = padded(Json.write(EPOCH), ZkPaths.MAX_RECORD_BYTES + 1);
+        assertThatThrownBy(() -> Json.read(oversized, EpochRecord.class))
+                .isInstanceOf(CorruptRecordException.class)
+                .hasMessageContaining(String.valueOf(ZkPaths.MAX_RECORD_BYTES));
+    }
+
+    @Test
+    void readAcceptsInputOfExactlyTheLimit() {
+        byte[] atLimit = padded(Json.write(EPOCH), ZkPaths.MAX_RECORD_BYTES);
+        assertThat(Json.read(atLimit, EpochRecord.class)).isEqualTo(EPOCH);
+    }
+
+    @Test
+    void writeRefusesARecordOverTheLimit() {
+        EpochRecord huge = new EpochRecord(1, "x".repeat(ZkPaths.MAX_RECORD_BYTES), Instant.EPOCH);
+        assertThatThrownBy(() -> Json.write(huge))
+                .isInstanceOf(HostwatchException.class)
+                .hasMessageContaining(String.valueOf(ZkPaths.MAX_RECORD_BYTES));
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------
+
+    private static JsonNode tree(byte[] json) throws IOException {
+        return Json.mapper().readTree(json);
+    }
+
+    /** {@code json} followed by spaces up to {@code size} bytes: still one valid JSON document. */
+    private static byte[] padded(byte[] json, int size) {
+        byte[] out = Arrays.copyOf(json, size);
+        Arrays.fill(out, json.length, size, (byte) ' ');
+        return out;
+    }
+}
