@@ -14,6 +14,7 @@ import io.hostwatch.service.probe.PingProbe;
 import io.hostwatch.service.probe.StorageObserver;
 import io.hostwatch.service.resources.DetectorResource;
 import io.hostwatch.service.resources.GroupsResource;
+import io.hostwatch.service.resources.JsonErrorHandler;
 import io.hostwatch.service.zk.ClusterView;
 import io.hostwatch.service.zk.CuratorLifecycle;
 import io.hostwatch.service.zk.EmbeddedZooKeeper;
@@ -101,6 +102,7 @@ public class HostwatchApplication extends Application<HostwatchConfiguration> {
             }
         });
 
+        environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(new JsonErrorHandler()));
         environment.jersey().register(new GroupsResource(view));
         environment.jersey().register(new DetectorResource(detector));
         environment.healthChecks().register("zookeeper", new ZooKeeperHealthCheck(curator.client()));

@@ -36,9 +36,12 @@ public record Observation(
 
     /** True when the storage record read for this incarnation carries {@code flag}. */
     boolean storageHas(StorageFlag flag) {
-        Set<StorageFlag> flags = storage == null ? null : storage.flags();
+        if (storage == null || storage.flags() == null) {
+            return false;
+        }
+        Set<StorageFlag> flags = storage.flags();
         boolean sameIncarnation = incarnation == null || storage.incarnation() == null
                 || incarnation.equals(storage.incarnation());
-        return flags != null && sameIncarnation && flags.contains(flag);
+        return sameIncarnation && flags.contains(flag);
     }
 }

@@ -104,6 +104,12 @@ public final class StorageObserver implements Closeable {
         }
     }
 
+    /** Reads one slot now (or joins the read in flight). */
+    CompletableFuture<Void> refresh(MemberId id) {
+        Slot slot = slots.get(id);
+        return slot == null ? CompletableFuture.completedFuture(null) : slot.read();
+    }
+
     /** The current judgement of a slot, or null while it cannot be decided yet. */
     public Evidence.Storage current(MemberId id) {
         Slot slot = slots.get(id);

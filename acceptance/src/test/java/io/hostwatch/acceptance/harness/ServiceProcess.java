@@ -1,0 +1,58 @@
+package io.hostwatch.acceptance.harness;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** {@code java -jar service/target/hostwatch-service.jar server} on free loopback ports. */
+public final class ServiceProcess extends ChildJvm {
+    private final int port;
+    private final int adminPort;
+
+    private ServiceProcess(String name, List<String> jvmArgs, int port, int adminPort) {
+        super(name, List.of(), jvmArgs, jar("hostwatch.serviceJar"), List.of("server"));
+        this.port = port;
+        this.adminPort = adminPort;
+    }
+
+    /**
+     * Starts a service instance against {@code zk}.
+     *
+     * @param overrides further {@code dw.} settings, e.g. {@code detection.recheckInterval -> 2s}
+     */
+    public static ServiceProcess start(String name, String zk, Path storage, String sessionTimeout,
+                                       Map<String, String> overrides) {
+        int port = freePort();
+        int admin = freePort();
+        List<String> args = new ArrayList<>();
+        args.add("-Ddw.server.applicationConnectors[0].port=" + port);
+        args.add("-Ddw.server.applicationConnectors[0].bindHost=127.0.0.1");
+        args.add("-Ddw.server.adminConnectors[0].port=" + admin);
+        args.add("-Ddw.server.adminConnectors[0].bindHost=127.0.0.1");
+        args.add("-Ddw.zookeeper.connectString=" + zk);
+        args.add("-Ddw.zookeeper.sessionTimeout=" + sessionTimeout);
+        args.add("-Ddw.storage.root=" + storage);
+        args.add("-Ddw.logging.level=INFO");
+        overrides.forEach((k, v) -> args.add("-Ddw." + k + "=" + v));
+        return new ServiceProcess(name, args, port, admin);
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public String adminUrl() {
+        return "http://127.0.0.1:" + adminPort;
+    }
+
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
