@@ -7,17 +7,22 @@ import io.dropwizard.lifecycle.Managed;
 import io.hostwatch.schema.Json;
 import io.hostwatch.service.detector.Detector;
 import io.hostwatch.service.detector.DetectorSettings;
+import io.hostwatch.service.detector.SelfCheck;
 import io.hostwatch.service.health.LeaderHealthCheck;
 import io.hostwatch.service.health.StorageHealthCheck;
 import io.hostwatch.service.health.ZooKeeperHealthCheck;
 import io.hostwatch.service.probe.PingProbe;
 import io.hostwatch.service.probe.StorageObserver;
+import io.hostwatch.service.resources.BodySizeLimitFilter;
+import io.hostwatch.service.resources.BrakeResource;
 import io.hostwatch.service.resources.DetectorResource;
 import io.hostwatch.service.resources.GroupsResource;
 import io.hostwatch.service.resources.JsonErrorHandler;
+import io.hostwatch.service.resources.MaintenanceResource;
 import io.hostwatch.service.zk.ClusterView;
 import io.hostwatch.service.zk.CuratorLifecycle;
 import io.hostwatch.service.zk.EmbeddedZooKeeper;
+import io.hostwatch.service.zk.OperatorStore;
 import io.hostwatch.service.zk.VerdictStore;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -78,10 +83,16 @@ public class HostwatchApplication extends Application<HostwatchConfiguration> {
         ClusterView view = new ClusterView(curator.client());
         String instanceId = InetAddress.getLocalHost().getHostName() + "-" + UUID.randomUUID().toString()
                 .substring(0, 8);
+        HostwatchConfiguration.Detection dc = config.getDetection();
+        SelfCheck selfCheck = new SelfCheck(ping, dc.isolationAddresses, storageRoot, instanceId,
+                dc.selfCheckInterval.toJavaDuration(), st.readTimeout.toJavaDuration(), clock);
+        HostwatchConfiguration.Brake bc = config.getBrake();
+        HostwatchConfiguration.Flap fc = config.getFlap();
+        DetectorSettings settings = new DetectorSettings(zk.sessionTimeout.toJavaDuration(),
+                dc.recheckInterval.toJavaDuration(), st.staleAfter.toJavaDuration(), bc.threshold, bc.minMembers,
+                bc.window.toJavaDuration(), fc.threshold, fc.window.toJavaDuration(), fc.holdDown.toJavaDuration());
         Detector detector = new Detector(curator.client(), view, new VerdictStore(curator.client(), clock), ping,
-                storage, new DetectorSettings(zk.sessionTimeout.toJavaDuration(),
-                config.getDetection().recheckInterval.toJavaDuration(), st.staleAfter.toJavaDuration()),
-                clock, System::nanoTime, instanceId);
+                storage, selfCheck, settings, clock, System::nanoTime, instanceId);
 
         environment.lifecycle().manage(new Managed() {
             @Override
@@ -89,12 +100,14 @@ public class HostwatchApplication extends Application<HostwatchConfiguration> {
                 view.start();
                 view.awaitInitialized(zk.connectionTimeout.toMilliseconds() * 2);
                 storage.start();
+                selfCheck.start();
                 detector.start();
             }
 
             @Override
             public void stop() {
                 detector.close();
+                selfCheck.close();
                 view.close();
                 storage.close();
                 ping.close();
@@ -105,6 +118,10 @@ public class HostwatchApplication extends Application<HostwatchConfiguration> {
         environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(new JsonErrorHandler()));
         environment.jersey().register(new GroupsResource(view));
         environment.jersey().register(new DetectorResource(detector));
+        OperatorStore operators = new OperatorStore(curator.client());
+        environment.jersey().register(new MaintenanceResource(view, operators, clock));
+        environment.jersey().register(new BrakeResource(view, operators, clock));
+        environment.jersey().register(new BodySizeLimitFilter(BodySizeLimitFilter.DEFAULT_LIMIT));
         environment.healthChecks().register("zookeeper", new ZooKeeperHealthCheck(curator.client()));
         environment.healthChecks().register("storage", new StorageHealthCheck(storageRoot,
                 st.readTimeout.toMilliseconds()));

@@ -5,6 +5,8 @@ import io.dropwizard.core.Configuration;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
@@ -25,6 +27,10 @@ public class HostwatchConfiguration extends Configuration {
     private Detection detection = new Detection();
     @Valid @NotNull @JsonProperty
     private Ping ping = new Ping();
+    @Valid @NotNull @JsonProperty
+    private Brake brake = new Brake();
+    @Valid @NotNull @JsonProperty
+    private Flap flap = new Flap();
 
     public ZooKeeper getZookeeper() {
         return zookeeper;
@@ -40,6 +46,14 @@ public class HostwatchConfiguration extends Configuration {
 
     public Ping getPing() {
         return ping;
+    }
+
+    public Brake getBrake() {
+        return brake;
+    }
+
+    public Flap getFlap() {
+        return flap;
     }
 
     /** {@code zookeeper.*}: the ensemble, or the embedded server when no connect string is set. */
@@ -90,6 +104,39 @@ public class HostwatchConfiguration extends Configuration {
         /** Members that are not RUNNING are probed again this often. */
         @NotNull @JsonProperty
         public Duration recheckInterval = Duration.seconds(5);
+        /**
+         * The detector's own isolation addresses (e.g. its default gateway): when none answers, ping
+         * evidence is UNKNOWN instead of FAIL. Empty = not checked.
+         */
+        @NotNull @JsonProperty
+        public List<String> isolationAddresses = List.of();
+        /** How often the detector checks its own network and its storage canary. */
+        @NotNull @JsonProperty
+        public Duration selfCheckInterval = Duration.seconds(1);
+    }
+
+    /** {@code brake.*}: the mass-failure brake. */
+    public static class Brake {
+        /** More than this fraction of a group lost within the window engages the brake. */
+        @DecimalMin("0.0") @DecimalMax("1.0") @JsonProperty
+        public double threshold = 0.5;
+        /** ...and at least this many members. */
+        @Min(1) @JsonProperty
+        public int minMembers = 3;
+        @NotNull @JsonProperty
+        public Duration window = Duration.seconds(60);
+    }
+
+    /** {@code flap.*}: flap damping. */
+    public static class Flap {
+        /** Losses within the window that make a member flap. */
+        @Min(2) @JsonProperty
+        public int threshold = 3;
+        @NotNull @JsonProperty
+        public Duration window = Duration.minutes(10);
+        /** A flapping member stays non-actionable this long after its last loss. */
+        @NotNull @JsonProperty
+        public Duration holdDown = Duration.minutes(10);
     }
 
     /** {@code ping.*}. */

@@ -11,10 +11,15 @@ import java.util.Set;
  * @param heartbeat the network heartbeat (ephemeral znode)
  * @param ping the ping probe, or null when it was not needed (heartbeat present)
  * @param storage the storage heartbeat, or null when not yet observed
+ * @param flaps how often the member went LOST and came back within the flap window, when it did
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Evidence(Heartbeat heartbeat, Ping ping, Storage storage) {
+public record Evidence(Heartbeat heartbeat, Ping ping, Storage storage, Integer flaps) {
+
+    public Evidence(Heartbeat heartbeat, Ping ping, Storage storage) {
+        this(heartbeat, ping, storage, null);
+    }
 
     /** Network heartbeat evidence. */
     @JsonIgnoreProperties(ignoreUnknown = true)

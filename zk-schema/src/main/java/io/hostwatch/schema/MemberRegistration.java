@@ -1,6 +1,7 @@
 package io.hostwatch.schema;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 
 /**
@@ -14,8 +15,11 @@ import java.time.Instant;
  * @param leaving true once the agent has begun a graceful stop
  * @param storageIntervalMillis how often the agent rewrites its storage slot
  * @param agentVersion version of the agent
+ * @param fenceAfterMillis the member's declared self-fence deadline: how long after losing its
+ *                         network it runs its isolation response; null when it has none
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record MemberRegistration(
         String group,
         String host,
@@ -24,7 +28,13 @@ public record MemberRegistration(
         Instant startedAt,
         boolean leaving,
         long storageIntervalMillis,
-        String agentVersion) {
+        String agentVersion,
+        Long fenceAfterMillis) {
+
+    public MemberRegistration(String group, String host, String address, String incarnation, Instant startedAt,
+                              boolean leaving, long storageIntervalMillis, String agentVersion) {
+        this(group, host, address, incarnation, startedAt, leaving, storageIntervalMillis, agentVersion, null);
+    }
 
     public MemberId id() {
         return new MemberId(group, host);
@@ -32,6 +42,6 @@ public record MemberRegistration(
 
     public MemberRegistration withLeaving(boolean value) {
         return new MemberRegistration(group, host, address, incarnation, startedAt, value, storageIntervalMillis,
-                agentVersion);
+                agentVersion, fenceAfterMillis);
     }
 }

@@ -19,6 +19,8 @@ import java.time.Instant;
  * @param epoch leadership term of the detector that wrote it (fencing token)
  * @param evidence each signal's observation
  * @param updatedAt when this record was written
+ * @param holds why a verdict that would be actionable is not: {@code BRAKE} (mass-failure brake
+ *              engaged for the group), {@code FLAPPING} (member in hold-down); absent when none
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -34,7 +36,20 @@ public record Verdict(
         String incarnation,
         long epoch,
         Evidence evidence,
-        Instant updatedAt) {
+        Instant updatedAt,
+        java.util.List<String> holds) {
+
+    /** Hold: the group's mass-failure brake is engaged. */
+    public static final String HOLD_BRAKE = "BRAKE";
+    /** Hold: the member flaps and is in hold-down. */
+    public static final String HOLD_FLAPPING = "FLAPPING";
+
+    public Verdict(String group, String host, String address, State state, String reason, Instant since,
+                   boolean actionable, Instant safeToRecoverAt, String incarnation, long epoch, Evidence evidence,
+                   Instant updatedAt) {
+        this(group, host, address, state, reason, since, actionable, safeToRecoverAt, incarnation, epoch, evidence,
+                updatedAt, null);
+    }
 
     public MemberId id() {
         return new MemberId(group, host);

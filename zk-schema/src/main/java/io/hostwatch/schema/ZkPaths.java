@@ -12,6 +12,8 @@ import java.util.Optional;
  *   /verdicts/{group}/{host}     PERSISTENT  Verdict             written by the leader, epoch-guarded
  *   /detector/leader             (recipe)    LeaderLatch         written by Curator
  *   /detector/epoch              PERSISTENT  EpochRecord         bumped by each new leader; its version is the epoch
+ *   /maintenance/{group}/{host}  PERSISTENT  Maintenance         written by any service instance (operator call)
+ *   /brakes/{group}              PERSISTENT  BrakeRecord         engaged by the leader, released by an operator
  * </pre>
  */
 public final class ZkPaths {
@@ -21,6 +23,8 @@ public final class ZkPaths {
     public static final String DETECTOR = ROOT + "/detector";
     public static final String LEADER = DETECTOR + "/leader";
     public static final String EPOCH = DETECTOR + "/epoch";
+    public static final String MAINTENANCE = ROOT + "/maintenance";
+    public static final String BRAKES = ROOT + "/brakes";
 
     /** Largest znode payload hostwatch writes or accepts (ZooKeeper's own limit is 1 MiB). */
     public static final int MAX_RECORD_BYTES = 64 * 1024;
@@ -42,6 +46,14 @@ public final class ZkPaths {
 
     public static String verdict(MemberId id) {
         return VERDICTS + "/" + id.group() + "/" + id.host();
+    }
+
+    public static String maintenance(MemberId id) {
+        return MAINTENANCE + "/" + id.group() + "/" + id.host();
+    }
+
+    public static String brake(String group) {
+        return BRAKES + "/" + Names.group(group);
     }
 
     /** The member a path under {@code base} names ({@code base/group/host}), if it names one. */

@@ -37,7 +37,7 @@ class ZkPathsTest {
     @Test
     void everyPathConstantIsAWellFormedZnodePathUnderTheRoot() throws IllegalAccessException {
         List<String> paths = pathConstants();
-        assertThat(paths).hasSize(6);
+        assertThat(paths).isNotEmpty().doesNotHaveDuplicates();
         for (String path : paths) {
             assertThat(path).as(path).startsWith("/").doesNotEndWith("/").doesNotContain("//")
                     .doesNotContain("/./").doesNotContain("/../");

@@ -54,7 +54,8 @@ class ZkSchemaDocTest {
     @Test
     void everyRowIsAPathTheCodeKnows() throws IllegalAccessException {
         Set<String> known = new LinkedHashSet<>(ZkPathsTest.pathConstants());
-        known.addAll(List.of(memberTemplate(), verdictTemplate(), memberGroupTemplate(), verdictGroupTemplate()));
+        known.addAll(List.of(memberTemplate(), verdictTemplate(), memberGroupTemplate(), verdictGroupTemplate(),
+                ZkPaths.MAINTENANCE + "/{group}/{host}", ZkPaths.BRAKES + "/{group}"));
         assertThat(known).as("paths in the table of docs/%s that ZkPaths does not build", DOC)
                 .containsAll(table.keySet());
     }
@@ -79,7 +80,8 @@ class ZkSchemaDocTest {
 
     static Stream<Class<?>> storedRecords() {
         return Stream.of(MemberRegistration.class, Verdict.class, EpochRecord.class, Evidence.class,
-                Evidence.Heartbeat.class, Evidence.Ping.class, Evidence.Storage.class);
+                Evidence.Heartbeat.class, Evidence.Ping.class, Evidence.Storage.class, Maintenance.class,
+                BrakeRecord.class);
     }
 
     @ParameterizedTest

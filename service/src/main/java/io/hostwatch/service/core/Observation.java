@@ -20,6 +20,10 @@ import java.util.Set;
  * @param now the detector's wall clock at judgement time (timestamps only)
  * @param epoch the writer's leadership term
  * @param staleAfterMillis how long the storage counter may stand still before it is stale
+ * @param fenceAfterMillis the member's declared self-fence deadline, null when it has none
+ * @param brake the group's mass-failure brake is engaged
+ * @param flaps how often the member was lost within the flap window (0 when it does not flap)
+ * @param flapping the member is in flap hold-down
  */
 public record Observation(
         MemberId id,
@@ -32,7 +36,19 @@ public record Observation(
         boolean maintenance,
         Instant now,
         long epoch,
-        long staleAfterMillis) {
+        long staleAfterMillis,
+        Long fenceAfterMillis,
+        boolean brake,
+        int flaps,
+        boolean flapping) {
+
+    /** An observation with no self-fence deadline, no brake and no flapping. */
+    public Observation(MemberId id, String address, String incarnation, Evidence.Heartbeat heartbeat, boolean leaving,
+                       Evidence.Ping ping, Evidence.Storage storage, boolean maintenance, Instant now, long epoch,
+                       long staleAfterMillis) {
+        this(id, address, incarnation, heartbeat, leaving, ping, storage, maintenance, now, epoch, staleAfterMillis,
+                null, false, 0, false);
+    }
 
     /** True when the storage record read for this incarnation carries {@code flag}. */
     boolean storageHas(StorageFlag flag) {

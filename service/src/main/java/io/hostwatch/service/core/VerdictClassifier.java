@@ -6,6 +6,8 @@ import io.hostwatch.schema.State;
 import io.hostwatch.schema.StorageFlag;
 import io.hostwatch.schema.Verdict;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The verdict table of SPEC §2 as a pure function: {@link Observation} (and the previous
@@ -22,9 +24,27 @@ public final class VerdictClassifier {
         Judgement j = judge(o);
         Instant since = previous != null && previous.state() == j.state && sameIncarnation(previous, o)
                 && previous.since() != null ? previous.since() : o.now();
-        Instant safeToRecoverAt = j.actionable ? safeToRecoverAt(o) : null;
-        return new Verdict(o.id().group(), o.id().host(), o.address(), j.state, j.reason, since, j.actionable, safeToRecoverAt,
-                o.incarnation(), o.epoch(), new Evidence(o.heartbeat(), o.ping(), o.storage()), o.now());
+        List<String> holds = new ArrayList<>(2);
+        if (j.actionable && o.brake()) {
+            holds.add(Verdict.HOLD_BRAKE);
+        }
+        if (j.actionable && o.flapping()) {
+            holds.add(Verdict.HOLD_FLAPPING);
+        }
+        boolean actionable = j.actionable && holds.isEmpty();
+        String reason = holds.isEmpty() ? j.reason : j.reason + "; held non-actionable: "
+                + (o.brake() ? "the group's mass-failure brake is engaged" : "")
+                + (o.brake() && o.flapping() ? ", " : "")
+                + (o.flapping() ? "the member flaps (" + o.flaps() + " losses) and is in hold-down" : "");
+        Instant safeToRecoverAt = j.actionable ? safeToRecoverAt(o, j.state) : null;
+        if (safeToRecoverAt != null && previous != null && previous.state() == j.state
+                && previous.safeToRecoverAt() != null && sameIncarnation(previous, o)
+                && previous.safeToRecoverAt().isAfter(safeToRecoverAt)) {
+            safeToRecoverAt = previous.safeToRecoverAt(); // never moves earlier for the same failure
+        }
+        return new Verdict(o.id().group(), o.id().host(), o.address(), j.state, reason, since, actionable,
+                safeToRecoverAt, o.incarnation(), o.epoch(), new Evidence(o.heartbeat(), o.ping(), o.storage(),
+                o.flaps() > 0 ? o.flaps() : null), o.now(), holds.isEmpty() ? null : List.copyOf(holds));
     }
 
     private static boolean sameIncarnation(Verdict previous, Observation o) {
@@ -32,14 +52,19 @@ public final class VerdictClassifier {
                 : previous.incarnation().equals(o.incarnation());
     }
 
-    /** The last storage advance the detector saw, plus the stale window: after it, nothing more was written. */
-    private static Instant safeToRecoverAt(Observation o) {
+    /**
+     * When recovery becomes safe. A fenced ISOLATED member has already stopped its workloads: now.
+     * A DEAD member: the last storage advance the detector saw, plus the longer of the stale window
+     * and the member's declared self-fence deadline — by then a member that was in fact alive but
+     * cut off has run its isolation response.
+     */
+    private static Instant safeToRecoverAt(Observation o, State state) {
         Long sinceAdvance = o.storage() == null ? null : o.storage().millisSinceAdvance();
-        if (sinceAdvance == null) {
+        if (state != State.DEAD || sinceAdvance == null) {
             return o.now();
         }
-        Instant lastAdvance = o.now().minusMillis(sinceAdvance);
-        Instant safe = lastAdvance.plusMillis(o.staleAfterMillis());
+        long wait = Math.max(o.staleAfterMillis(), o.fenceAfterMillis() == null ? 0 : o.fenceAfterMillis());
+        Instant safe = o.now().minusMillis(sinceAdvance).plusMillis(wait);
         return safe.isAfter(o.now()) ? safe : o.now();
     }
 

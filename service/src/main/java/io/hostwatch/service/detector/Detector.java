@@ -1,5 +1,6 @@
 package io.hostwatch.service.detector;
 
+import io.hostwatch.schema.BrakeRecord;
 import io.hostwatch.schema.Evidence;
 import io.hostwatch.schema.HostwatchException;
 import io.hostwatch.schema.MemberId;
@@ -8,6 +9,8 @@ import io.hostwatch.schema.SignalStatus;
 import io.hostwatch.schema.State;
 import io.hostwatch.schema.Verdict;
 import io.hostwatch.schema.ZkPaths;
+import io.hostwatch.service.core.FlapDamper;
+import io.hostwatch.service.core.MassFailureBrake;
 import io.hostwatch.service.core.Observation;
 import io.hostwatch.service.core.VerdictClassifier;
 import io.hostwatch.service.probe.PingProbe;
@@ -60,6 +63,7 @@ public final class Detector implements Closeable {
     private final VerdictStore store;
     private final PingProbe ping;
     private final StorageObserver storage;
+    private final SelfCheck selfCheck;
     private final DetectorSettings settings;
     private final Clock clock;
     private final LongSupplier nanoTime;
@@ -71,6 +75,9 @@ public final class Detector implements Closeable {
     private final Map<MemberId, Verdict> published = new HashMap<>();
     private final Map<MemberId, MemberRegistration> lastSeen = new HashMap<>();
     private final Set<MemberId> judging = new HashSet<>();
+    private final Set<String> brakesEngaged = new HashSet<>();
+    private final MassFailureBrake brake;
+    private final FlapDamper flaps;
     private LeaderLatch latch;
     private long graceUntilNanos;
 
@@ -81,14 +88,19 @@ public final class Detector implements Closeable {
     private volatile boolean connected = true;
 
     public Detector(CuratorFramework client, ClusterView view, VerdictStore store, PingProbe ping,
-                    StorageObserver storage, DetectorSettings settings, Clock clock, LongSupplier nanoTime,
-                    String instanceId) {
+                    StorageObserver storage, SelfCheck selfCheck, DetectorSettings settings, Clock clock,
+                    LongSupplier nanoTime, String instanceId) {
         this.client = client;
         this.view = view;
         this.store = store;
         this.ping = ping;
         this.storage = storage;
+        this.selfCheck = selfCheck;
         this.settings = settings;
+        this.brake = new MassFailureBrake(settings.brakeThreshold(), settings.brakeMinMembers(),
+                settings.brakeWindow().toNanos());
+        this.flaps = new FlapDamper(settings.flapThreshold(), settings.flapWindow().toNanos(),
+                settings.flapHoldDown().toNanos());
         this.clock = clock;
         this.nanoTime = nanoTime;
         this.instanceId = instanceId;
@@ -114,6 +126,16 @@ public final class Detector implements Closeable {
             @Override
             public void left(MemberId id, MemberRegistration last) {
                 submit(() -> onLeft(id, last));
+            }
+
+            @Override
+            public void maintenanceChanged(MemberId id) {
+                submit(() -> reevaluate(id));
+            }
+
+            @Override
+            public void brakeChanged(String group) {
+                submit(() -> onBrakeChanged(group));
             }
         });
         submit(() -> {
@@ -141,7 +163,17 @@ public final class Detector implements Closeable {
                 leading && connected && nanoTime.getAsLong() - graceUntilNanos >= 0,
                 view.registrations().size() + (int) view.verdicts().keySet().stream()
                         .filter(id -> view.registration(id).isEmpty()).count(),
-                ping.usesIcmp() ? "icmp+tcp" : "tcp");
+                ping.usesIcmp() ? "icmp+tcp" : "tcp", selfCheck.status(), engagedBrakes());
+    }
+
+    private java.util.SortedMap<String, BrakeRecord> engagedBrakes() {
+        java.util.SortedMap<String, BrakeRecord> out = new java.util.TreeMap<>();
+        view.brakes().forEach((g, b) -> {
+            if (b.engaged()) {
+                out.put(g, b);
+            }
+        });
+        return out;
     }
 
     private LeaderLatch newLatch() {
@@ -238,8 +270,103 @@ public final class Detector implements Closeable {
     private void onLeft(MemberId id, MemberRegistration last) {
         lastSeen.put(id, last);
         if (mayJudge()) {
+            if (!last.leaving()) {
+                long now = nanoTime.getAsLong();
+                flaps.lost(id, now);
+                countLoss(id, now);
+            }
             judge(id);
         }
+    }
+
+    private void reevaluate(MemberId id) {
+        if (!mayJudge()) {
+            return;
+        }
+        MemberRegistration reg = view.registration(id).orElse(null);
+        if (reg != null) {
+            ensureRunning(id, reg);
+        } else if (published.containsKey(id)) {
+            Verdict prev = published.get(id);
+            reclassify(prev);
+            judge(id);
+        }
+    }
+
+    /** Counts a loss towards the group's brake, and engages it when the threshold is crossed. */
+    private void countLoss(MemberId id, long now) {
+        String group = id.group();
+        Set<MemberId> members = new HashSet<>();
+        view.registrations().keySet().forEach(m -> {
+            if (m.group().equals(group)) {
+                members.add(m);
+            }
+        });
+        view.group(group).keySet().forEach(members::add);
+        members.add(id);
+        int lost = brake.lost(id, now, members.size());
+        if (lost > 0 && !brakeEngaged(group)) {
+            BrakeRecord record = new BrakeRecord(group, true, clock.instant(), lost, members.size(), lost + " of "
+                    + members.size() + " members lost within " + settings.brakeWindow().toSeconds() + " s",
+                    null);
+            try {
+                store.writeBrake(record, epoch);
+            } catch (VerdictStore.FencedException e) {
+                stepDown();
+                return;
+            } catch (HostwatchException e) {
+                LOG.warn("could not record the brake of {}: {} (held locally)", group, e.getMessage());
+            }
+            brakesEngaged.add(group);
+            LOG.warn("mass-failure brake engaged for group {}: {}; no verdict of the group is actionable until "
+                    + "an operator releases it", group, record.reason());
+            for (Verdict v : Map.copyOf(published).values()) {
+                if (v.group().equals(group) && v.actionable()) {
+                    reclassify(v);
+                }
+            }
+        }
+    }
+
+    private boolean brakeEngaged(String group) {
+        BrakeRecord record = view.brake(group).orElse(null);
+        if (record != null && !record.engaged()) {
+            return false;
+        }
+        return brakesEngaged.contains(group) || record != null;
+    }
+
+    private void onBrakeChanged(String group) {
+        BrakeRecord record = view.brake(group).orElse(null);
+        if (record != null && record.engaged()) {
+            brakesEngaged.add(group);
+            return;
+        }
+        if (brakesEngaged.remove(group) || record != null) {
+            LOG.info("mass-failure brake of group {} released", group);
+        }
+        brake.reset(group);
+        if (!mayJudge()) {
+            return;
+        }
+        for (Verdict v : Map.copyOf(published).values()) {
+            if (v.group().equals(group) && v.holds() != null) {
+                reclassify(v);
+            }
+        }
+    }
+
+    /** Publishes a verdict again from its own evidence, with the holds and maintenance as they are now. */
+    private void reclassify(Verdict prev) {
+        Evidence e = prev.evidence();
+        if (e == null || e.heartbeat() == null || !mayJudge()) {
+            return;
+        }
+        MemberRegistration reg = lastSeen.get(prev.id());
+        Observation o = observation(prev.id(), reg, prev.address(), prev.incarnation(), e.heartbeat(),
+                reg != null && reg.leaving() && e.heartbeat().status() == SignalStatus.Heartbeat.LOST, e.ping(),
+                e.storage());
+        publishIfChanged(VerdictClassifier.classify(o, prev));
     }
 
     private boolean mayJudge() {
@@ -254,9 +381,14 @@ public final class Detector implements Closeable {
         Map<MemberId, MemberRegistration> registered = view.registrations();
         registered.forEach(lastSeen::putIfAbsent);
         registered.forEach(this::ensureRunning);
+        long now = nanoTime.getAsLong();
         for (Map.Entry<MemberId, Verdict> e : Map.copyOf(published).entrySet()) {
             State s = e.getValue().state();
             if (!registered.containsKey(e.getKey()) && s != State.STOPPED) {
+                if ((s == State.RUNNING || s == State.SUSPECT) && !judging.contains(e.getKey())) {
+                    // Lost while no leader was watching (leader change, quorum loss): it counts too.
+                    countLoss(e.getKey(), now);
+                }
                 judge(e.getKey());
             }
         }
@@ -273,21 +405,14 @@ public final class Detector implements Closeable {
     private void ensureRunning(MemberId id, MemberRegistration reg) {
         Verdict prev = published.get(id);
         Evidence.Storage stor = storage.current(id);
-        if (prev != null && prev.state() == State.RUNNING && Objects.equals(prev.incarnation(), reg.incarnation())
-                && Objects.equals(prev.address(), reg.address()) && sameStorageStatus(prev, stor)) {
-            return;
+        if (stor == null && prev != null && prev.evidence() != null) {
+            stor = prev.evidence().storage(); // not decided yet: keep what was shown
         }
-        Evidence.Heartbeat hb = new Evidence.Heartbeat(SignalStatus.Heartbeat.OK, clock.instant(),
-                "heartbeat znode present");
-        publish(VerdictClassifier.classify(observation(id, reg.address(), reg.incarnation(), hb, false, null, stor),
-                prev));
-    }
-
-    private static boolean sameStorageStatus(Verdict prev, Evidence.Storage now) {
-        Evidence.Storage before = prev.evidence() == null ? null : prev.evidence().storage();
-        SignalStatus.Storage a = before == null ? null : before.status();
-        SignalStatus.Storage b = now == null ? null : now.status();
-        return a == b || b == null;
+        Evidence.Heartbeat hb = prev != null && prev.evidence() != null && prev.evidence().heartbeat() != null
+                && prev.evidence().heartbeat().status() == SignalStatus.Heartbeat.OK ? prev.evidence().heartbeat()
+                : new Evidence.Heartbeat(SignalStatus.Heartbeat.OK, clock.instant(), "heartbeat znode present");
+        publishIfChanged(VerdictClassifier.classify(observation(id, reg, reg.address(), reg.incarnation(), hb, false,
+                null, stor), prev));
     }
 
     private void judge(MemberId id) {
@@ -312,7 +437,7 @@ public final class Detector implements Closeable {
         Evidence.Heartbeat hb = new Evidence.Heartbeat(SignalStatus.Heartbeat.LOST, clock.instant(),
                 "heartbeat znode gone (ZooKeeper session expired or closed)");
         Verdict suspect = VerdictClassifier.classify(
-                observation(id, address, incarnation, hb, leaving, null, null), prev);
+                observation(id, reg, address, incarnation, hb, leaving, null, null), prev);
         if (suspect.state() == State.STOPPED) {
             publish(suspect);
             return;
@@ -347,25 +472,43 @@ public final class Detector implements Closeable {
             ensureRunning(id, current);
             return;
         }
-        Observation o = observation(id, address, incarnation, evidence.heartbeat(), leaving, evidence.ping(),
-                evidence.storage());
-        Verdict prev = published.get(id);
-        Verdict next = VerdictClassifier.classify(o, prev);
-        if (changed(prev, next)) {
-            publish(next);
-        }
+        Observation o = observation(id, lastSeen.get(id), address, incarnation, evidence.heartbeat(), leaving,
+                evidence.ping(), evidence.storage());
+        publishIfChanged(VerdictClassifier.classify(o, published.get(id)));
     }
 
-    private Observation observation(MemberId id, String address, String incarnation, Evidence.Heartbeat hb,
-                                    boolean leaving, Evidence.Ping p, Evidence.Storage s) {
-        return new Observation(id, address, incarnation, hb, leaving, p, s, false, clock.instant(), epoch,
-                settings.staleAfter().toMillis());
+    private Observation observation(MemberId id, MemberRegistration reg, String address, String incarnation,
+                                    Evidence.Heartbeat hb, boolean leaving, Evidence.Ping p, Evidence.Storage s) {
+        long now = nanoTime.getAsLong();
+        Instant wall = clock.instant();
+        boolean maintenance = view.maintenance(id).map(m -> m.inForce(wall)).orElse(false);
+        return new Observation(id, address, incarnation, hb, leaving, selfCheck.vouch(p), selfCheck.vouch(s),
+                maintenance, wall, epoch, settings.staleAfter().toMillis(),
+                reg == null ? null : reg.fenceAfterMillis(), brakeEngaged(id.group()), flaps.flaps(id, now),
+                flaps.holding(id, now));
+    }
+
+    private void publishIfChanged(Verdict next) {
+        if (changed(published.get(next.id()), next)) {
+            publish(next);
+        }
     }
 
     private static boolean changed(Verdict prev, Verdict next) {
         return prev == null || prev.state() != next.state() || prev.actionable() != next.actionable()
                 || !Objects.equals(prev.reason(), next.reason()) || !Objects.equals(prev.incarnation(),
-                next.incarnation()) || !Objects.equals(prev.address(), next.address());
+                next.incarnation()) || !Objects.equals(prev.address(), next.address())
+                || !Objects.equals(prev.holds(), next.holds())
+                || statusOf(prev) != null && !statusOf(prev).equals(statusOf(next));
+    }
+
+    private static String statusOf(Verdict v) {
+        Evidence e = v.evidence();
+        if (e == null) {
+            return null;
+        }
+        return (e.ping() == null ? "-" : e.ping().status().name()) + "/"
+                + (e.storage() == null ? "-" : e.storage().status().name()) + "/" + e.flaps();
     }
 
     private void publish(Verdict verdict) {

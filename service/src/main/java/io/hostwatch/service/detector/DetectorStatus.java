@@ -15,8 +15,11 @@ import java.time.Instant;
  * @param judging false while verdicts are held back (connection suspended, grace after takeover)
  * @param members members known to this instance
  * @param pingMethod how hosts are pinged
+ * @param selfCheck the detector's check of its own network and storage
+ * @param brakes engaged mass-failure brakes, by group
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DetectorStatus(String instance, boolean leader, String leaderInstance, long epoch, Instant leaderSince,
-                             String zookeeper, boolean judging, int members, String pingMethod) {
+                             String zookeeper, boolean judging, int members, String pingMethod,
+                             SelfCheck.Status selfCheck, java.util.SortedMap<String, io.hostwatch.schema.BrakeRecord> brakes) {
 }

@@ -1,9 +1,12 @@
 package io.hostwatch.service.zk;
 
+import io.hostwatch.schema.BrakeRecord;
 import io.hostwatch.schema.HostwatchException;
 import io.hostwatch.schema.Json;
+import io.hostwatch.schema.Maintenance;
 import io.hostwatch.schema.MemberId;
 import io.hostwatch.schema.MemberRegistration;
+import io.hostwatch.schema.Names;
 import io.hostwatch.schema.Verdict;
 import io.hostwatch.schema.ZkPaths;
 import java.io.Closeable;
@@ -40,11 +43,21 @@ public final class ClusterView implements Closeable {
         void joined(MemberId id, MemberRegistration registration);
 
         void left(MemberId id, MemberRegistration last);
+
+        /** An operator set, changed or removed a member's maintenance. */
+        default void maintenanceChanged(MemberId id) {
+        }
+
+        /** A group's brake record changed (engaged or released). */
+        default void brakeChanged(String group) {
+        }
     }
 
     private final CuratorCache cache;
     private final Map<MemberId, MemberRegistration> registrations = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<MemberId, Verdict> verdicts = new ConcurrentSkipListMap<>();
+    private final Map<MemberId, Maintenance> maintenance = new ConcurrentHashMap<>();
+    private final Map<String, BrakeRecord> brakes = new ConcurrentHashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final CountDownLatch initialized = new CountDownLatch(1);
 
@@ -95,6 +108,18 @@ public final class ClusterView implements Closeable {
         return Map.copyOf(verdicts);
     }
 
+    public Optional<Maintenance> maintenance(MemberId id) {
+        return Optional.ofNullable(maintenance.get(id));
+    }
+
+    public Optional<BrakeRecord> brake(String group) {
+        return Optional.ofNullable(brakes.get(group));
+    }
+
+    public Map<String, BrakeRecord> brakes() {
+        return Map.copyOf(brakes);
+    }
+
     /** Verdicts of one group, sorted by host. */
     public SortedMap<MemberId, Verdict> group(String group) {
         SortedMap<MemberId, Verdict> out = new TreeMap<>();
@@ -136,7 +161,18 @@ public final class ClusterView implements Closeable {
             Optional<MemberId> verdict = ZkPaths.parse(ZkPaths.VERDICTS, path);
             if (verdict.isPresent()) {
                 verdicts.put(verdict.get(), Json.read(node.getData(), Verdict.class));
+                return;
             }
+            Optional<MemberId> inMaintenance = ZkPaths.parse(ZkPaths.MAINTENANCE, path);
+            if (inMaintenance.isPresent()) {
+                maintenance.put(inMaintenance.get(), Json.read(node.getData(), Maintenance.class));
+                listeners.forEach(l -> notify(() -> l.maintenanceChanged(inMaintenance.get())));
+                return;
+            }
+            brakeGroup(path).ifPresent(group -> {
+                brakes.put(group, Json.read(node.getData(), BrakeRecord.class));
+                listeners.forEach(l -> notify(() -> l.brakeChanged(group)));
+            });
         } catch (HostwatchException e) {
             LOG.warn("ignoring unreadable record at {}: {}", path, e.getMessage());
         }
@@ -159,6 +195,22 @@ public final class ClusterView implements Closeable {
             return;
         }
         ZkPaths.parse(ZkPaths.VERDICTS, path).ifPresent(verdicts::remove);
+        ZkPaths.parse(ZkPaths.MAINTENANCE, path).ifPresent(id -> {
+            maintenance.remove(id);
+            listeners.forEach(l -> notify(() -> l.maintenanceChanged(id)));
+        });
+        brakeGroup(path).ifPresent(group -> {
+            brakes.remove(group);
+            listeners.forEach(l -> notify(() -> l.brakeChanged(group)));
+        });
+    }
+
+    private static Optional<String> brakeGroup(String path) {
+        if (!path.startsWith(ZkPaths.BRAKES + "/")) {
+            return Optional.empty();
+        }
+        String group = path.substring(ZkPaths.BRAKES.length() + 1);
+        return Names.isValid(group) ? Optional.of(group) : Optional.empty();
     }
 
     private static void notify(Runnable call) {

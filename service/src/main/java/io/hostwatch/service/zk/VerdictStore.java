@@ -1,5 +1,6 @@
 package io.hostwatch.service.zk;
 
+import io.hostwatch.schema.BrakeRecord;
 import io.hostwatch.schema.EpochRecord;
 import io.hostwatch.schema.HostwatchException;
 import io.hostwatch.schema.Json;
@@ -78,8 +79,19 @@ public final class VerdictStore {
      * @throws FencedException when a newer leader has taken over
      */
     public void write(Verdict verdict, long epoch) {
-        String path = ZkPaths.verdict(verdict.id());
-        byte[] data = Json.write(verdict);
+        guardedWrite(ZkPaths.verdict(verdict.id()), Json.write(verdict), epoch, "the verdict of " + verdict.id());
+    }
+
+    /**
+     * Engages (or updates) a group's mass-failure brake, if {@code epoch} is still current.
+     *
+     * @throws FencedException when a newer leader has taken over
+     */
+    public void writeBrake(BrakeRecord brake, long epoch) {
+        guardedWrite(ZkPaths.brake(brake.group()), Json.write(brake), epoch, "the brake of " + brake.group());
+    }
+
+    private void guardedWrite(String path, byte[] data, long epoch, String what) {
         try {
             CuratorOp check = client.transactionOp().check().withVersion((int) epoch).forPath(ZkPaths.EPOCH);
             try {
@@ -93,7 +105,7 @@ public final class VerdictStore {
         } catch (KeeperException.BadVersionException e) {
             throw new FencedException(epoch);
         } catch (Exception e) {
-            throw translate("write the verdict of " + verdict.id(), e);
+            throw translate("write " + what, e);
         }
     }
 
@@ -106,7 +118,7 @@ public final class VerdictStore {
 
     private void createQuietly(String path, byte[] data) {
         try {
-            client.create().creatingParentsIfNeeded().forPath(path, data);
+            client.create().creatingParentContainersIfNeeded().forPath(path, data);
         } catch (KeeperException.NodeExistsException ignored) {
             // created concurrently: fine
         } catch (Exception e) {

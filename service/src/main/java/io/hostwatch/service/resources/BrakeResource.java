@@ -1,0 +1,49 @@
+package io.hostwatch.service.resources;
+
+import io.hostwatch.schema.BrakeRecord;
+import io.hostwatch.service.zk.ClusterView;
+import io.hostwatch.service.zk.OperatorStore;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Clock;
+
+/**
+ * {@code GET /v1/groups/{group}/brake} shows a group's mass-failure brake; {@code DELETE} releases
+ * it (an operator's decision that the mass loss is real), after which verdicts of the group may be
+ * actionable again.
+ */
+@Path("/v1/groups/{group}/brake")
+@Produces(MediaType.APPLICATION_JSON)
+public final class BrakeResource {
+    private final ClusterView view;
+    private final OperatorStore store;
+    private final Clock clock;
+
+    public BrakeResource(ClusterView view, OperatorStore store, Clock clock) {
+        this.view = view;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    @GET
+    public BrakeRecord get(@PathParam("group") String group) {
+        ApiErrors.group(group);
+        return view.brake(group).orElseThrow(() -> ApiErrors.error(Response.Status.NOT_FOUND,
+                "the brake of group '" + group + "' has never engaged"));
+    }
+
+    @DELETE
+    public BrakeRecord release(@PathParam("group") String group) {
+        ApiErrors.group(group);
+        BrakeRecord released = store.releaseBrake(view.brake(group).orElse(null), clock.instant());
+        if (released == null) {
+            throw ApiErrors.error(Response.Status.CONFLICT, "the brake of group '" + group + "' is not engaged");
+        }
+        return released;
+    }
+}

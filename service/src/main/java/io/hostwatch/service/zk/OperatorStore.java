@@ -1,0 +1,60 @@
+package io.hostwatch.service.zk;
+
+import io.hostwatch.schema.BrakeRecord;
+import io.hostwatch.schema.Json;
+import io.hostwatch.schema.Maintenance;
+import io.hostwatch.schema.MemberId;
+import io.hostwatch.schema.ZkPaths;
+import java.time.Instant;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.KeeperException;
+
+/**
+ * Operator writes that any service instance may make: maintenance marks and brake releases.
+ * They are not epoch-guarded (they are an operator's word, not a detector's judgement); the
+ * leader sees them through its cache and re-judges the members concerned.
+ */
+public final class OperatorStore {
+    private final CuratorFramework client;
+
+    public OperatorStore(CuratorFramework client) {
+        this.client = client;
+    }
+
+    public void setMaintenance(Maintenance m) {
+        MemberId id = new MemberId(m.group(), m.host());
+        byte[] data = Json.write(m);
+        try {
+            client.create().orSetData().creatingParentContainersIfNeeded().forPath(ZkPaths.maintenance(id), data);
+        } catch (Exception e) {
+            throw VerdictStore.translate("set maintenance of " + id, e);
+        }
+    }
+
+    /** Removes a member's maintenance; returns false when there was none. */
+    public boolean clearMaintenance(MemberId id) {
+        try {
+            client.delete().forPath(ZkPaths.maintenance(id));
+            return true;
+        } catch (KeeperException.NoNodeException e) {
+            return false;
+        } catch (Exception e) {
+            throw VerdictStore.translate("clear maintenance of " + id, e);
+        }
+    }
+
+    /** Releases an engaged brake; returns the released record, or null when none was engaged. */
+    public BrakeRecord releaseBrake(BrakeRecord current, Instant now) {
+        if (current == null || !current.engaged()) {
+            return null;
+        }
+        BrakeRecord released = new BrakeRecord(current.group(), false, current.engagedAt(), current.lost(),
+                current.members(), "released by an operator", now);
+        try {
+            client.setData().forPath(ZkPaths.brake(current.group()), Json.write(released));
+            return released;
+        } catch (Exception e) {
+            throw VerdictStore.translate("release the brake of " + current.group(), e);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.hostwatch.schema;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+
+/**
+ * The mass-failure brake of one group, at {@link ZkPaths#brake(String)}. Engaged by the leader
+ * when more than the threshold of a group is lost within the window; while engaged, no verdict
+ * of the group is actionable. Only an operator releases it.
+ *
+ * @param group service group
+ * @param engaged true while the brake holds
+ * @param engagedAt when it engaged
+ * @param lost members lost within the window when it engaged
+ * @param members members of the group then
+ * @param reason one sentence saying why
+ * @param releasedAt when an operator released it; losses before this no longer count
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record BrakeRecord(String group, boolean engaged, Instant engagedAt, int lost, int members, String reason,
+                          Instant releasedAt) {
+}
