@@ -1,0 +1,245 @@
+package io.hostwatch.client.agent;
+
+import io.hostwatch.client.Durations;
+import io.hostwatch.client.HostwatchVersion;
+import io.hostwatch.schema.HostwatchException;
+import io.hostwatch.schema.MemberId;
+import io.hostwatch.schema.MemberRegistration;
+import io.hostwatch.schema.StorageFlag;
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.UUID;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The member agent of one host: the storage heartbeat, the network heartbeat and, when configured,
+ * supervision of the host's service, started and stopped in a safe order.
+ *
+ * <p>{@link #start()} proves the storage directory writable before it touches ZooKeeper, and
+ * registers nothing when any step fails. {@link #close()} is the graceful stop: the storage record
+ * says {@link StorageFlag#STOPPING} and the znode says {@code leaving} before the znode is removed,
+ * so the detector reports {@code STOPPED}, never a failure.
+ *
+ * <p>While the supervised service is down, the znode is withdrawn and the storage record carries
+ * {@link StorageFlag#SERVICE_DOWN}; both are undone when the service passes a check again.
+ */
+public final class MemberAgent implements Closeable {
+    private static final Logger log = LoggerFactory.getLogger(MemberAgent.class);
+    private static final long EXECUTOR_STOP_WAIT_MILLIS = 5_000;
+
+    private final AtomicReference<Lifecycle> state = new AtomicReference<>(Lifecycle.LATENT);
+    private final AgentConfig config;
+    private final Clock clock;
+    private final MemberId id;
+    private final UUID incarnation = UUID.randomUUID();
+    private ScheduledExecutorService storageScheduler;
+    private ScheduledExecutorService healthScheduler;
+    private StorageHeartbeatWriter writer;
+    private CuratorFramework client;
+    private HeartbeatRegistration registration;
+    private ServiceSupervisor supervisor;
+
+    public MemberAgent(AgentConfig config) {
+        this(config, Clock.systemUTC());
+    }
+
+    /** @param clock wall time for the records (display only; nothing is judged by it) */
+    public MemberAgent(AgentConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.id = config.id();
+    }
+
+    public AgentConfig config() {
+        return config;
+    }
+
+    public MemberId id() {
+        return id;
+    }
+
+    /** This process's start id, written into the znode and every storage record. */
+    public UUID incarnation() {
+        return incarnation;
+    }
+
+    /**
+     * Starts the agent and returns once the heartbeat znode is registered.
+     *
+     * @throws HostwatchException when storage is not writable, ZooKeeper is not reachable within the
+     *         connection timeout, or a previous registration of this host does not go away in time;
+     *         everything started so far is stopped again and no znode is left behind
+     */
+    public synchronized void start() {
+        if (!state.compareAndSet(Lifecycle.LATENT, Lifecycle.STARTED)) {
+            throw new IllegalStateException("already started");
+        }
+        try {
+            doStart();
+        } catch (RuntimeException e) {
+            state.set(Lifecycle.CLOSED);
+            release();
+            throw e;
+        }
+    }
+
+    private void doStart() {
+        log.info("member {} starting, incarnation {}, version {}", id, incarnation, HostwatchVersion.get());
+        storageScheduler = NamedThreads.scheduler("hostwatch-storage");
+        writer = new StorageHeartbeatWriter(config.storageRoot(), id, incarnation, config.storageInterval(),
+                storageScheduler, clock);
+        try {
+            writer.writeNow();
+        } catch (HostwatchException e) {
+            String reason = e.getCause() instanceof IOException io ? StorageHeartbeatWriter.describe(io) : e.getMessage();
+            throw new HostwatchException("storage directory " + writer.slot().getParent() + " is not writable: "
+                    + reason, e);
+        }
+        log.info("storage slot {} written (seq {})", writer.slot(), writer.lastSeq());
+
+        connect();
+        // The storage heartbeat runs while registration waits for a stale znode to expire: the host
+        // is alive, and its storage should say so.
+        writer.start();
+
+        registration = new HeartbeatRegistration(client, newRegistration(), config.registrationWait());
+        registration.start();
+
+        config.healthCheck().ifPresent(check -> {
+            healthScheduler = NamedThreads.scheduler("hostwatch-health");
+            supervisor = new ServiceSupervisor(check, config.healthInterval(), config.healthFailures(),
+                    healthScheduler, new SupervisorListener());
+            supervisor.start();
+        });
+        log.info("member {} running", id);
+    }
+
+    private void connect() {
+        CuratorFramework c = CuratorFrameworkFactory.builder()
+                .connectString(config.connectString())
+                .sessionTimeoutMs((int) config.sessionTimeout().toMillis())
+                .connectionTimeoutMs((int) config.connectionTimeout().toMillis())
+                .retryPolicy(new ExponentialBackoffRetry(250, 10, 2_000))
+                .build();
+        client = c; // closed by release() if anything below fails
+        c.getConnectionStateListenable().addListener((cf, newState) -> logConnectionState(newState));
+        log.info("connecting to ZooKeeper at {} (session timeout {})", config.connectString(),
+                Durations.format(config.sessionTimeout()));
+        c.start();
+        try {
+            if (!c.blockUntilConnected((int) config.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new HostwatchException("cannot reach ZooKeeper at " + config.connectString() + " within "
+                        + Durations.format(config.connectionTimeout()));
+            }
+            int negotiated = c.getZookeeperClient().getZooKeeper().getSessionTimeout();
+            if (negotiated != config.sessionTimeout().toMillis()) {
+                log.warn("ZooKeeper granted a session timeout of {} ms instead of {}: the server's "
+                        + "minSessionTimeout/maxSessionTimeout bound it", negotiated,
+                        Durations.format(config.sessionTimeout()));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HostwatchException("interrupted while connecting to ZooKeeper", e);
+        } catch (HostwatchException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new HostwatchException("cannot connect to ZooKeeper at " + config.connectString() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private MemberRegistration newRegistration() {
+        return new MemberRegistration(id.group(), id.host(), config.address(), incarnation.toString(),
+                clock.instant(), false, config.storageInterval().toMillis(), HostwatchVersion.get());
+    }
+
+    private static void logConnectionState(ConnectionState newState) {
+        switch (newState) {
+            case SUSPENDED -> log.warn("ZooKeeper connection suspended");
+            case LOST -> log.warn("ZooKeeper session lost; the heartbeat znode will be created again on reconnect");
+            case RECONNECTED -> log.info("ZooKeeper connection re-established");
+            default -> log.debug("ZooKeeper connection {}", newState);
+        }
+    }
+
+    /**
+     * Graceful stop: records {@code STOPPING} in storage, marks the znode leaving, removes it, stops
+     * the storage heartbeat (its last record keeps {@code STOPPING}) and disconnects. Idempotent;
+     * a failing step is logged and the following ones still run.
+     */
+    @Override
+    public synchronized void close() {
+        Lifecycle previous = state.getAndSet(Lifecycle.CLOSED);
+        if (previous != Lifecycle.STARTED) {
+            return;
+        }
+        log.info("member {} stopping gracefully", id);
+        if (supervisor != null) {
+            supervisor.close();
+            NamedThreads.shutdown(healthScheduler, EXECUTOR_STOP_WAIT_MILLIS);
+        }
+        writer.setFlag(StorageFlag.STOPPING);
+        try {
+            writer.writeNow();
+            log.info("storage slot records STOPPING (seq {})", writer.lastSeq());
+        } catch (RuntimeException e) {
+            log.warn("cannot record STOPPING in storage: {}", e.getMessage());
+        }
+        registration.markLeaving();
+        release();
+        log.info("member {} stopped", id);
+    }
+
+    /** Stops whatever has been started, in reverse order. */
+    private void release() {
+        if (supervisor != null) {
+            supervisor.close();
+        }
+        NamedThreads.shutdown(healthScheduler, EXECUTOR_STOP_WAIT_MILLIS);
+        if (registration != null) {
+            registration.close();
+        }
+        if (writer != null) {
+            writer.close();
+        }
+        NamedThreads.shutdown(storageScheduler, EXECUTOR_STOP_WAIT_MILLIS);
+        if (client != null) {
+            client.close();
+            log.info("ZooKeeper client closed");
+        }
+    }
+
+    /** Withdraws the heartbeat while the service is down, restores it once it is healthy again. */
+    private final class SupervisorListener implements ServiceSupervisor.Listener {
+        @Override
+        public void onServiceDown(String why) {
+            writer.setFlag(StorageFlag.SERVICE_DOWN);
+            writeNowQuietly(); // the flag is on storage before the detector sees the znode go
+            registration.withdraw();
+        }
+
+        @Override
+        public void onServiceUp() {
+            writer.clearFlag(StorageFlag.SERVICE_DOWN);
+            writeNowQuietly();
+            registration.restore();
+        }
+
+        private void writeNowQuietly() {
+            try {
+                writer.writeNow();
+            } catch (RuntimeException e) {
+                log.warn("cannot write the storage record now, the next tick retries: {}", e.getMessage());
+            }
+        }
+    }
+}

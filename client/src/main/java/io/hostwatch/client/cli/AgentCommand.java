@@ -1,0 +1,199 @@
+package io.hostwatch.client.cli;
+
+import io.hostwatch.client.Durations;
+import io.hostwatch.client.agent.AgentConfig;
+import io.hostwatch.client.agent.MemberAgent;
+import io.hostwatch.schema.HostwatchException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code hostwatch agent}: runs the member agent in the foreground until SIGTERM or SIGINT. */
+@Command(name = "agent", mixinStandardHelpOptions = true, sortOptions = false,
+        versionProvider = HostwatchCli.Version.class,
+        description = {
+            "Runs the member agent of this host in the foreground: holds its heartbeat znode in ZooKeeper "
+                    + "and rewrites its storage slot <storage>/<group>/<host>.hb.",
+            "SIGTERM or SIGINT stops it gracefully (storage records STOPPING, the znode is marked leaving, "
+                    + "then removed) and it exits with status 0.",
+            ""},
+        footer = {
+            "",
+            "--config FILE holds the same settings as 'key: value' lines, keys named like the flags without "
+                    + "dashes (zk, group, host, address, storage, session-timeout, connection-timeout, "
+                    + "storage-interval, health-command, pid-file, health-interval, health-failures, "
+                    + "registration-wait); '#' starts a comment; flags given on the command line win. Example:",
+            "  zk: zk1:2181,zk2:2181",
+            "  host: compute-17",
+            "  address: 10.0.0.17",
+            "  storage: /var/lib/nova/instances/hostwatch",
+            "",
+            "Durations: 500ms, 6s, 2m, 1h or ISO-8601 (PT6S).",
+            "Exit status: 0 stopped by a signal, 1 start failure (one 'error:' line on stderr, nothing "
+                    + "registered), 2 bad usage."})
+public final class AgentCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(AgentCommand.class);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--zk", paramLabel = "CONNECT", description = "ZooKeeper connect string (zk1:2181,zk2:2181). Required.")
+    String zk;
+
+    @Option(names = "--group", paramLabel = "G", description = "Service group (default: compute).")
+    String group;
+
+    @Option(names = "--host", paramLabel = "NAME", description = "This host's name, an RFC 1123 label. Required.")
+    String host;
+
+    @Option(names = "--address", paramLabel = "IP",
+            description = "Management IP address the detector pings; a literal address, not a name. Required.")
+    String address;
+
+    @Option(names = "--storage", paramLabel = "DIR", description = "Shared storage directory. Required.")
+    Path storage;
+
+    @Option(names = "--session-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "ZooKeeper session timeout (default: 6s).")
+    Duration sessionTimeout;
+
+    @Option(names = "--connection-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long to wait for ZooKeeper at start-up (default: 3s).")
+    Duration connectionTimeout;
+
+    @Option(names = "--storage-interval", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How often the storage slot is rewritten (default: 1s).")
+    Duration storageInterval;
+
+    @Option(names = "--health-command", paramLabel = "CMD",
+            description = "Shell command checking the supervised service; exit status 0 = healthy.")
+    String healthCommand;
+
+    @Option(names = "--pid-file", paramLabel = "FILE",
+            description = "Pid file of the supervised service; healthy while that process runs.")
+    Path pidFile;
+
+    @Option(names = "--health-interval", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How often the service is checked, and the health command's timeout (default: 2s).")
+    Duration healthInterval;
+
+    @Option(names = "--health-failures", paramLabel = "N",
+            description = "Failed checks in a row before the service counts as down (default: 2).")
+    Integer healthFailures;
+
+    @Option(names = "--registration-wait", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long to wait for a previous agent's znode to expire (default: 4 x session timeout).")
+    Duration registrationWait;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Settings file of 'key: value' lines (see below).")
+    Path config;
+
+    @Override
+    public Integer call() {
+        AgentConfig agentConfig = agentConfig(fileSettings());
+        CountDownLatch stop = new CountDownLatch(1);
+        MemberAgent agent = new MemberAgent(agentConfig);
+        StopSignals.install(stop::countDown);
+        // Any other way the JVM shuts down (SIGHUP, a signal not taken over) still stops gracefully;
+        // after a normal stop the agent is closed already and this does nothing.
+        Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "hostwatch-stop"));
+        agent.start();
+        log.info("agent running; SIGTERM or SIGINT stops it");
+        try {
+            stop.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        agent.close();
+        return 0;
+    }
+
+    /** The command line merged over the --config file. */
+    AgentConfig agentConfig(Map<String, String> file) {
+        Setting s = new Setting(file);
+        String zkValue = s.required(zk, "zk", "--zk=CONNECT");
+        String hostValue = s.required(host, "host", "--host=NAME");
+        String addressValue = s.required(address, "address", "--address=IP");
+        Path storageValue = s.required(storage, "storage", "--storage=DIR", Path::of);
+        Integer failures = s.get(healthFailures, "health-failures", v -> {
+            try {
+                return Integer.valueOf(v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + v + "' is not a number");
+            }
+        });
+        return AgentConfig.builder(hostValue, addressValue, zkValue, storageValue)
+                .group(s.get(group, "group", Function.identity()))
+                .sessionTimeout(s.get(sessionTimeout, "session-timeout", Durations::parse))
+                .connectionTimeout(s.get(connectionTimeout, "connection-timeout", Durations::parse))
+                .storageInterval(s.get(storageInterval, "storage-interval", Durations::parse))
+                .healthCommand(s.get(healthCommand, "health-command", Function.identity()))
+                .pidFile(s.get(pidFile, "pid-file", Path::of))
+                .healthInterval(s.get(healthInterval, "health-interval", Durations::parse))
+                .healthFailures(failures == null ? AgentConfig.DEFAULT_HEALTH_FAILURES : failures)
+                .registrationWait(s.get(registrationWait, "registration-wait", Durations::parse))
+                .build();
+    }
+
+    private Map<String, String> fileSettings() {
+        if (config == null) {
+            return Map.of();
+        }
+        try {
+            return AgentConfigFile.read(config);
+        } catch (AgentConfigFile.FormatException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        } catch (IOException e) {
+            throw new HostwatchException("cannot read config file " + config + ": " + e);
+        }
+    }
+
+    /** One setting: the flag when given, else the config file's value, else null. */
+    private final class Setting {
+        private final Map<String, String> file;
+
+        Setting(Map<String, String> file) {
+            this.file = file;
+        }
+
+        <T> T get(T flag, String key, Function<String, T> parse) {
+            if (flag != null) {
+                return flag;
+            }
+            String raw = file.get(key);
+            if (raw == null) {
+                return null;
+            }
+            try {
+                return parse.apply(raw);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "Invalid value for '" + key + "' in " + config
+                        + ": " + e.getMessage());
+            }
+        }
+
+        String required(String flag, String key, String option) {
+            return required(flag, key, option, Function.identity());
+        }
+
+        <T> T required(T flag, String key, String option, Function<String, T> parse) {
+            T value = get(flag, key, parse);
+            if (value == null) {
+                throw new ParameterException(spec.commandLine(), "Missing required option: '" + option + "'"
+                        + (config == null ? "" : " (or '" + key + ":' in " + config + ")"));
+            }
+            return value;
+        }
+    }
+}
