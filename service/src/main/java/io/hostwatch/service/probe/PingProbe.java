@@ -18,7 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -62,13 +62,14 @@ public final class PingProbe implements Closeable {
         };
         this.clock = clock;
         AtomicInteger n = new AtomicInteger();
-        this.pool = new ThreadPoolExecutor(maxConcurrent, maxConcurrent, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
+        // Threads are made on demand and reused while idle; beyond maxConcurrent a probe is refused
+        // (evidence UNKNOWN) rather than queued behind probes that may each take the whole timeout.
+        this.pool = new ThreadPoolExecutor(0, maxConcurrent, 30, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), r -> {
                     Thread t = new Thread(null, r, "hostwatch-ping-" + n.incrementAndGet(), 256 * 1024);
                     t.setDaemon(true);
                     return t;
                 });
-        this.pool.allowCoreThreadTimeOut(true);
         LOG.info("ping probe: {} with TCP ports {}, timeout {} ms, up to {} at once",
                 icmp ? "ICMP echo" : "no ICMP (no CAP_NET_RAW)", this.ports, timeout.toMillis(), maxConcurrent);
     }

@@ -134,7 +134,9 @@ public final class StorageObserver implements Closeable {
             result.complete(unknown("member no longer tracked"));
             return;
         }
-        slot.read().whenComplete((ignored, error) -> {
+        // A hung read must not hang the judgement: after readTimeout, evaluate anyway (UNKNOWN).
+        slot.read().copy().completeOnTimeout(null, readTimeoutNanos + 1_000_000, TimeUnit.NANOSECONDS)
+                .whenComplete((ignored, error) -> {
             long now = nanoTime.getAsLong();
             Evidence.Storage e = slot.evaluate(now);
             if (e != null) {

@@ -1,0 +1,151 @@
+package io.hostwatch.acceptance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hostwatch.acceptance.harness.AgentProcess;
+import io.hostwatch.acceptance.harness.Cluster;
+import io.hostwatch.acceptance.harness.Rest;
+import io.hostwatch.acceptance.harness.ZooKeeperServers;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Maintenance and a hung storage read, on loopback with real processes. */
+@Timeout(120)
+class OperatorAndStorageIT {
+    @TempDir
+    static Path storage;
+    static TestingServer zk;
+    static Cluster cluster;
+
+    @BeforeAll
+    static void start() throws Exception {
+        zk = ZooKeeperServers.start();
+        cluster = new Cluster(zk.getConnectString(), storage, Map.of("detection.recheckInterval", "1s"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (zk != null) {
+            zk.close();
+        }
+    }
+
+    private static Rest.Reply put(String path, String body) {
+        return Rest.call(HttpRequest.newBuilder(URI.create(cluster.url() + path))
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    private static Rest.Reply delete(String path) {
+        return Rest.call(HttpRequest.newBuilder(URI.create(cluster.url() + path)).DELETE().build());
+    }
+
+    @Test
+    void maintenanceOnFaultOffShowsTheTrueVerdictAfter() {
+        AgentProcess a = cluster.agents("compute", List.of("maint1"), List.of("127.0.0.1")).get(0);
+        Rest.Reply on = put("/v1/groups/compute/members/maint1/maintenance", "{\"reason\":\"kernel upgrade\",\"for\":\"2h\"}");
+        assertThat(on.status()).as(on.raw()).isEqualTo(200);
+        assertThat(on.body().path("expiresAt").asText()).isNotBlank();
+        await().atMost(Duration.ofSeconds(10)).until(() -> "MAINTENANCE".equals(cluster.state("compute", "maint1")));
+
+        a.kill9();
+        // The fault is observed (evidence) but the verdict stays MAINTENANCE, never actionable.
+        await("evidence of the fault").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            JsonNode v = cluster.member("compute", "maint1");
+            return "LOST".equals(v.path("evidence").path("heartbeat").path("status").asText())
+                    && v.path("evidence").has("ping");
+        });
+        JsonNode during = cluster.member("compute", "maint1");
+        assertThat(during.path("state").asText()).isEqualTo("MAINTENANCE");
+        assertThat(during.path("actionable").asBoolean()).isFalse();
+
+        assertThat(delete("/v1/groups/compute/members/maint1/maintenance").status()).isEqualTo(204);
+        await("true verdict after").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() ->
+                "SERVICE_UNREACHABLE".equals(cluster.state("compute", "maint1")));
+        assertThat(delete("/v1/groups/compute/members/maint1/maintenance").status()).isEqualTo(404);
+    }
+
+    @Test
+    void maintenanceExpiresByItself() {
+        cluster.agents("compute", List.of("maint2"), List.of("127.0.0.1"));
+        assertThat(put("/v1/groups/compute/members/maint2/maintenance", "{\"for\":\"3s\"}").status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "MAINTENANCE".equals(cluster.state("compute", "maint2")));
+        await("expired").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() ->
+                "RUNNING".equals(cluster.state("compute", "maint2")));
+    }
+
+    @Test
+    void badMaintenanceRequestsChangeNothing() {
+        cluster.agents("compute", List.of("maint3"), List.of("127.0.0.1"));
+        String base = "/v1/groups/compute/members/";
+        assertThat(put(base + "nosuchhost/maintenance", "{}").status()).isEqualTo(404);
+        assertThat(put(base + "Bad_Name/maintenance", "{}").status()).isEqualTo(400);
+        assertThat(put(base + "maint3/maintenance", "{\"for\":\"forever\"}").status()).isEqualTo(400);
+        assertThat(put(base + "maint3/maintenance", "{\"expiresAt\":\"2001-01-01T00:00:00Z\"}").status())
+                .isEqualTo(400);
+        assertThat(put(base + "maint3/maintenance", "{\"reason\":\"" + "x".repeat(2000) + "\"}").status())
+                .isEqualTo(400);
+        Rest.Reply huge = put(base + "maint3/maintenance", "{\"reason\":\"" + "x".repeat(100_000) + "\"}");
+        assertThat(huge.status()).isEqualTo(413);
+        assertThat(huge.body().path("code").asInt()).isEqualTo(413);
+        assertThat(put(base + "maint3/maintenance", "not json").status()).isBetween(400, 422);
+        assertThat(Rest.get(cluster.url() + base + "maint3/maintenance").status()).isEqualTo(404);
+        assertThat(cluster.state("compute", "maint3")).isEqualTo("RUNNING");
+        assertThat(Rest.get(cluster.url() + base + "nosuchhost").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aHungStorageReadIsUnknownAndTheServiceKeepsAnswering() throws Exception {
+        AgentProcess a = cluster.agents("compute", List.of("hang1"), List.of("127.0.0.1")).get(0);
+        a.kill9();
+        Path slot = storage.resolve("compute").resolve("hang1.hb");
+        Files.delete(slot);
+        Process mkfifo = new ProcessBuilder("mkfifo", slot.toString()).inheritIO().start();
+        assertThat(mkfifo.waitFor()).isZero();
+        List<String> seen = new CopyOnWriteArrayList<>();
+        try {
+            await("UNKNOWN").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                String s = cluster.state("compute", "hang1");
+                seen.add(String.valueOf(s));
+                return "UNKNOWN".equals(s);
+            });
+            JsonNode v = cluster.member("compute", "hang1");
+            assertThat(v.path("evidence").path("storage").path("status").asText()).isEqualTo("UNKNOWN");
+            assertThat(v.path("actionable").asBoolean()).isFalse();
+            // Several rechecks later (1 s apart) the REST API still answers and no threads pile up
+            // behind the hung read: at most one reader is stuck on it.
+            int threadsThen = threads();
+            await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(7)).until(() ->
+                    Rest.get(cluster.url() + "/v1/groups").status() == 200);
+            assertThat(threads()).isLessThanOrEqualTo(threadsThen + 3);
+            assertThat(cluster.state("compute", "hang1")).isEqualTo("UNKNOWN");
+            assertThat(seen).doesNotContain("DEAD");
+        } finally {
+            try (OutputStream unblock = Files.newOutputStream(slot)) {
+                unblock.write(0);
+            }
+        }
+    }
+
+    private static int threads() {
+        JsonNode m = Rest.get(cluster.service().adminUrl() + "/metrics").body();
+        return m.path("gauges").path("jvm.threads.count").path("value").asInt();
+    }
+}

@@ -1,0 +1,72 @@
+package io.hostwatch.acceptance.harness;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A service process plus the agents of a test, closed together. */
+public final class Cluster implements AutoCloseable {
+    public static final String SESSION = "4s";
+
+    private final String zk;
+    private final Path storage;
+    private final ServiceProcess service;
+    private final List<AgentProcess> agents = new CopyOnWriteArrayList<>();
+
+    public Cluster(String zk, Path storage, Map<String, String> overrides) {
+        this.zk = zk;
+        this.storage = storage;
+        this.service = ServiceProcess.start("service", zk, storage, SESSION, overrides);
+        awaitLeader(service);
+    }
+
+    public static void awaitLeader(ServiceProcess s) {
+        await("service leads").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .failFast("service process exited: " + s.name(), () -> !s.isAlive())
+                .until(() -> {
+                    JsonNode d = Rest.get(s.url() + "/v1/detector").body();
+                    return d != null && d.path("leader").asBoolean();
+                });
+    }
+
+    public ServiceProcess service() {
+        return service;
+    }
+
+    public String url() {
+        return service.url();
+    }
+
+    /** Starts agents and waits until every one is RUNNING. */
+    public List<AgentProcess> agents(String group, List<String> hosts, List<String> addresses, String... extra) {
+        List<AgentProcess> started = new ArrayList<>();
+        for (int i = 0; i < hosts.size(); i++) {
+            AgentProcess a = AgentProcess.start(zk, group, hosts.get(i), addresses.get(i), storage, SESSION, extra);
+            agents.add(a);
+            started.add(a);
+        }
+        await("agents RUNNING").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> hosts.stream().allMatch(h -> "RUNNING".equals(state(group, h))));
+        return started;
+    }
+
+    public String state(String group, String host) {
+        return Rest.state(service.url(), group, host);
+    }
+
+    public JsonNode member(String group, String host) {
+        return Rest.get(service.url() + "/v1/groups/" + group + "/members/" + host).body();
+    }
+
+    @Override
+    public void close() {
+        agents.forEach(AgentProcess::close);
+        service.close();
+    }
+}
