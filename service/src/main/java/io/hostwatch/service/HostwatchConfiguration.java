@@ -1,9 +1,14 @@
 package io.hostwatch.service;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
+import io.dropwizard.validation.ValidationMethod;
+import io.hostwatch.service.nova.KeystoneConfiguration;
+import io.hostwatch.service.nova.MasakariConfiguration;
+import io.hostwatch.service.nova.NovaConfiguration;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -31,6 +36,14 @@ public class HostwatchConfiguration extends Configuration {
     private Brake brake = new Brake();
     @Valid @NotNull @JsonProperty
     private Flap flap = new Flap();
+    @Valid @NotNull @JsonProperty
+    private History history = new History();
+    @Valid @NotNull @JsonProperty
+    private NovaConfiguration nova = new NovaConfiguration();
+    @Valid @NotNull @JsonProperty
+    private KeystoneConfiguration keystone = new KeystoneConfiguration();
+    @Valid @NotNull @JsonProperty
+    private MasakariConfiguration masakari = new MasakariConfiguration();
 
     public ZooKeeper getZookeeper() {
         return zookeeper;
@@ -54,6 +67,33 @@ public class HostwatchConfiguration extends Configuration {
 
     public Flap getFlap() {
         return flap;
+    }
+
+    /** {@code history.*}: the verdict transitions kept per member. */
+    public History getHistory() {
+        return history;
+    }
+
+    /** {@code nova.*}: the Nova integration (off by default); see docs/nova.md. */
+    public NovaConfiguration getNova() {
+        return nova;
+    }
+
+    /** {@code keystone.*}: credentials and catalog selection for the Nova integration. */
+    public KeystoneConfiguration getKeystone() {
+        return keystone;
+    }
+
+    /** {@code masakari.*}: the optional Masakari notification. */
+    public MasakariConfiguration getMasakari() {
+        return masakari;
+    }
+
+    @JsonIgnore
+    @ValidationMethod(message = "nova.enabled needs complete keystone.* settings: authUrl and either username,"
+            + " password and projectName, or applicationCredentialId and applicationCredentialSecret (docs/nova.md)")
+    public boolean isNovaConfigured() {
+        return !nova.enabled || keystone.problems().isEmpty();
     }
 
     /** {@code zookeeper.*}: the ensemble, or the embedded server when no connect string is set. */
@@ -137,6 +177,13 @@ public class HostwatchConfiguration extends Configuration {
         /** A flapping member stays non-actionable this long after its last loss. */
         @NotNull @JsonProperty
         public Duration holdDown = Duration.minutes(10);
+    }
+
+    /** {@code history.*}: each member's verdict history in ZooKeeper. */
+    public static class History {
+        /** Transitions kept per member; older ones are deleted. */
+        @Min(1) @Max(10_000) @JsonProperty
+        public int size = 100;
     }
 
     /** {@code ping.*}. */

@@ -14,6 +14,8 @@ import java.util.Optional;
  *   /detector/epoch              PERSISTENT  EpochRecord         bumped by each new leader; its version is the epoch
  *   /maintenance/{group}/{host}  PERSISTENT  Maintenance         written by any service instance (operator call)
  *   /brakes/{group}              PERSISTENT  BrakeRecord         engaged by the leader, released by an operator
+ *   /nova/{group}/{host}         PERSISTENT  NovaAction          written by the leader, epoch-guarded (Nova integration)
+ *   /history/{group}/{host}/t-N  PERSISTENT_SEQUENTIAL  Verdict  one per transition, in the verdict's multi-op
  * </pre>
  */
 public final class ZkPaths {
@@ -25,6 +27,8 @@ public final class ZkPaths {
     public static final String EPOCH = DETECTOR + "/epoch";
     public static final String MAINTENANCE = ROOT + "/maintenance";
     public static final String BRAKES = ROOT + "/brakes";
+    public static final String NOVA = ROOT + "/nova";
+    public static final String HISTORY = ROOT + "/history";
 
     /** Largest znode payload hostwatch writes or accepts (ZooKeeper's own limit is 1 MiB). */
     public static final int MAX_RECORD_BYTES = 64 * 1024;
@@ -54,6 +58,32 @@ public final class ZkPaths {
 
     public static String brake(String group) {
         return BRAKES + "/" + Names.group(group);
+    }
+
+    public static String novaGroup(String group) {
+        return NOVA + "/" + Names.group(group);
+    }
+
+    /** The member's Nova action record: intent and outcome of what the leader asked of Nova. */
+    public static String nova(MemberId id) {
+        return NOVA + "/" + id.group() + "/" + id.host();
+    }
+
+    public static String historyGroup(String group) {
+        return HISTORY + "/" + Names.group(group);
+    }
+
+    /** The member's history: one PERSISTENT_SEQUENTIAL child per verdict transition, oldest first. */
+    public static String history(MemberId id) {
+        return HISTORY + "/" + id.group() + "/" + id.host();
+    }
+
+    /**
+     * The prefix of the member's history entries, {@code .../{host}/t-}, to which ZooKeeper appends
+     * the 10-digit sequence number of a PERSISTENT_SEQUENTIAL create.
+     */
+    public static String historyEntryPrefix(MemberId id) {
+        return history(id) + "/t-";
     }
 
     /** The member a path under {@code base} names ({@code base/group/host}), if it names one. */

@@ -58,6 +58,17 @@ class ZkPathsTest {
         assertThat(ZkPaths.verdictGroup("compute")).isEqualTo("/hostwatch/verdicts/compute");
     }
 
+    @Test
+    void buildsHistoryPaths() {
+        assertThat(ZkPaths.HISTORY).isEqualTo("/hostwatch/history");
+        assertThat(ZkPaths.historyGroup("compute")).isEqualTo("/hostwatch/history/compute");
+        assertThat(ZkPaths.history(ID)).isEqualTo("/hostwatch/history/compute/host1");
+        assertThat(ZkPaths.historyEntryPrefix(ID)).isEqualTo("/hostwatch/history/compute/host1/t-");
+        assertThat(ZkPaths.parse(ZkPaths.HISTORY, ZkPaths.history(ID))).contains(ID);
+        assertThat(ZkPaths.parse(ZkPaths.HISTORY, ZkPaths.historyEntryPrefix(ID) + "0000000001")).isEmpty();
+        assertThatThrownBy(() -> ZkPaths.historyGroup("a/b")).isInstanceOf(InvalidNameException.class);
+    }
+
     @ParameterizedTest
     @NullAndEmptySource
     @ValueSource(strings = {"..", ".", "a/b", "a\0b", "-a", "a_b"})

@@ -55,7 +55,8 @@ class ZkSchemaDocTest {
     void everyRowIsAPathTheCodeKnows() throws IllegalAccessException {
         Set<String> known = new LinkedHashSet<>(ZkPathsTest.pathConstants());
         known.addAll(List.of(memberTemplate(), verdictTemplate(), memberGroupTemplate(), verdictGroupTemplate(),
-                ZkPaths.MAINTENANCE + "/{group}/{host}", ZkPaths.BRAKES + "/{group}"));
+                ZkPaths.MAINTENANCE + "/{group}/{host}", ZkPaths.BRAKES + "/{group}", ZkPaths.NOVA + "/{group}",
+                ZkPaths.NOVA + "/{group}/{host}", historyGroupTemplate(), historyTemplate(), historyEntryTemplate()));
         assertThat(known).as("paths in the table of docs/%s that ZkPaths does not build", DOC)
                 .containsAll(table.keySet());
     }
@@ -70,6 +71,9 @@ class ZkSchemaDocTest {
         assertThat(row(ZkPaths.EPOCH).get(1)).contains("PERSISTENT");
         assertThat(row(ZkPaths.EPOCH).get(3)).contains("EpochRecord");
         assertThat(row(ZkPaths.LEADER).get(2)).contains("LeaderLatch");
+        assertThat(row(historyEntryTemplate()).get(1)).contains("PERSISTENT_SEQUENTIAL");
+        assertThat(row(historyEntryTemplate()).get(2)).contains("epoch-guarded multi-op");
+        assertThat(row(historyEntryTemplate()).get(3)).contains("Verdict");
     }
 
     @Test
@@ -81,7 +85,7 @@ class ZkSchemaDocTest {
     static Stream<Class<?>> storedRecords() {
         return Stream.of(MemberRegistration.class, Verdict.class, EpochRecord.class, Evidence.class,
                 Evidence.Heartbeat.class, Evidence.Ping.class, Evidence.Storage.class, Maintenance.class,
-                BrakeRecord.class);
+                BrakeRecord.class, NovaAction.class);
     }
 
     @ParameterizedTest
@@ -114,6 +118,19 @@ class ZkSchemaDocTest {
 
     private static String verdictGroupTemplate() {
         return template(ZkPaths.verdictGroup("group"), "/group", "/{group}");
+    }
+
+    private static String historyGroupTemplate() {
+        return template(ZkPaths.historyGroup("group"), "/group", "/{group}");
+    }
+
+    private static String historyTemplate() {
+        return template(ZkPaths.history(MemberId.of("group", "host")), "/group/host", "/{group}/{host}");
+    }
+
+    private static String historyEntryTemplate() {
+        return template(ZkPaths.historyEntryPrefix(MemberId.of("group", "host")), "/group/host/t-",
+                "/{group}/{host}/t-{sequence}");
     }
 
     private static String template(String built, String suffix, String placeholder) {

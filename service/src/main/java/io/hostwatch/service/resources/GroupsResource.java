@@ -6,7 +6,9 @@ import io.hostwatch.schema.State;
 import io.hostwatch.schema.Verdict;
 import io.hostwatch.service.api.GroupList;
 import io.hostwatch.service.api.GroupSummary;
+import io.hostwatch.service.api.MemberDetail;
 import io.hostwatch.service.api.MemberList;
+import io.hostwatch.service.nova.NovaStatus;
 import io.hostwatch.service.zk.ClusterView;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -20,15 +22,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /** {@code /v1/groups}, {@code /v1/groups/{group}/members} and {@code /v1/groups/{group}/members/{host}}. */
 @Path("/v1/groups")
 @Produces(MediaType.APPLICATION_JSON)
 public final class GroupsResource {
     private final ClusterView view;
+    private final Function<MemberId, NovaStatus> nova;
 
     public GroupsResource(ClusterView view) {
+        this(view, id -> null);
+    }
+
+    /** {@code nova} gives a member's Nova action state, or null to leave it out (integration off). */
+    public GroupsResource(ClusterView view, Function<MemberId, NovaStatus> nova) {
         this.view = view;
+        this.nova = nova;
     }
 
     @GET
@@ -56,9 +66,10 @@ public final class GroupsResource {
 
     @GET
     @Path("/{group}/members/{host}")
-    public Verdict member(@PathParam("group") String group, @PathParam("host") String host) {
+    public MemberDetail member(@PathParam("group") String group, @PathParam("host") String host) {
         MemberId id = ApiErrors.member(group, host);
-        return verdictOf(id, view.verdict(id).orElse(null), view.registration(id).orElse(null));
+        return new MemberDetail(verdictOf(id, view.verdict(id).orElse(null), view.registration(id).orElse(null)),
+                nova.apply(id));
     }
 
     private List<Verdict> verdictsOf(String group) {

@@ -1,0 +1,108 @@
+package io.hostwatch.service.nova;
+
+import com.codahale.metrics.MetricRegistry;
+import io.dropwizard.lifecycle.Managed;
+import io.hostwatch.schema.MemberId;
+import io.hostwatch.service.zk.ClusterView;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+import org.apache.curator.framework.CuratorFramework;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the Nova integration from {@code nova.*}, {@code keystone.*} and {@code masakari.*} and
+ * is its lifecycle ({@link Managed}): register it with Dropwizard after the detector. When
+ * {@code nova.enabled} is false it builds nothing, starts nothing and makes no call.
+ */
+public final class NovaIntegration implements Managed {
+    private static final Logger LOG = LoggerFactory.getLogger(NovaIntegration.class);
+    private static final Duration LEADERSHIP_CHECK = Duration.ofSeconds(1);
+
+    private final NovaActionView actions;
+    private final NovaNotifier notifier;
+
+    private NovaIntegration(NovaActionView actions, NovaNotifier notifier) {
+        this.actions = actions;
+        this.notifier = notifier;
+    }
+
+    /**
+     * The integration as configured.
+     *
+     * @throws IllegalStateException when Nova is enabled but the Keystone settings are incomplete
+     */
+    public static NovaIntegration create(NovaConfiguration nova, KeystoneConfiguration keystone,
+                                         MasakariConfiguration masakari, CuratorFramework client, ClusterView view,
+                                         Leadership leadership, Clock clock, MetricRegistry metrics) {
+        if (!nova.enabled) {
+            if (masakari.enabled) {
+                LOG.warn("masakari.enabled has no effect while nova.enabled is false");
+            }
+            return new NovaIntegration(null, null);
+        }
+        List<String> problems = keystone.problems();
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("nova.enabled is true but: " + String.join("; ", problems));
+        }
+        HttpClient http = HttpClient.newBuilder()
+                .connectTimeout(nova.connectTimeout.toJavaDuration())
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        Duration requestTimeout = nova.requestTimeout.toJavaDuration();
+        KeystoneSession session = new KeystoneSession(keystone, http, requestTimeout, clock, metrics);
+        OpenStackHttp openstack = new OpenStackHttp(session, http, requestTimeout, metrics);
+        NovaApi novaApi = new NovaClient(openstack, nova.endpointOverride);
+        MasakariApi masakariApi = masakari.enabled ? new MasakariClient(openstack, masakari.endpointOverride) : null;
+        NovaSettings settings = new NovaSettings(LEADERSHIP_CHECK, nova.reconcileInterval.toJavaDuration(),
+                nova.maxConcurrentCalls, new Backoff(nova.retryInitialDelay.toJavaDuration(),
+                nova.retryMaxDelay.toJavaDuration()));
+        LOG.info("Nova integration enabled: Keystone {} ({} auth, interface {}{}), Masakari {}", keystone.authUrl,
+                keystone.authType, keystone.interfaceName, keystone.region == null ? "" : ", region " + keystone.region,
+                masakari.enabled ? "enabled" : "disabled");
+        return create(client, view, leadership, nova.mapping(), novaApi, masakariApi, nova.reenable, settings,
+                clock, metrics);
+    }
+
+    /** The integration around given API clients (tests use this with a stub or a fault-injecting wrapper). */
+    public static NovaIntegration create(CuratorFramework client, ClusterView view, Leadership leadership,
+                                         HostNameMapping mapping, NovaApi nova, MasakariApi masakari,
+                                         boolean reenable, NovaSettings settings, Clock clock,
+                                         MetricRegistry metrics) {
+        NovaActionView actions = new NovaActionView(client);
+        NovaNotifier notifier = new NovaNotifier(view, actions, new NovaActionStore(client), leadership,
+                new NovaPlanner(mapping, masakari != null), new NovaActionRunner(nova, masakari, reenable,
+                settings.backoff(), clock), settings, clock, metrics);
+        return new NovaIntegration(actions, notifier);
+    }
+
+    public boolean enabled() {
+        return notifier != null;
+    }
+
+    /** The Nova state of a member for the REST API; null (the field is left out) when Nova is not enabled. */
+    public Function<MemberId, NovaStatus> statusLookup() {
+        NovaActionView a = actions;
+        return a == null ? id -> null : a::status;
+    }
+
+    @Override
+    public void start() {
+        if (notifier != null) {
+            actions.start();
+            notifier.start();
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (notifier != null) {
+            notifier.close();
+            actions.close();
+        }
+    }
+}
