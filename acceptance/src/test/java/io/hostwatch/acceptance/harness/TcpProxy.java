@@ -13,7 +13,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A loopback TCP proxy in front of ZooKeeper. {@link #cut()} drops every connection and refuses
- * new ones: the member's coordination path is gone while everything else about it is fine.
+ * new ones: the member's coordination path is gone while everything else about it is fine;
+ * {@link #restore()} brings it back on the same address.
  */
 public final class TcpProxy implements Closeable {
     private final ServerSocket listener;
@@ -77,6 +78,11 @@ public final class TcpProxy implements Closeable {
         cut = true;
         sockets.forEach(TcpProxy::closeQuietly);
         sockets.clear();
+    }
+
+    /** Accepts and forwards new connections again after {@link #cut()}: the path is back. */
+    public void restore() {
+        cut = false;
     }
 
     private static void closeQuietly(Socket s) {

@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -36,6 +37,15 @@ import java.util.regex.Pattern;
  * @param healthFailures consecutive failed checks before the service counts as down (default 2)
  * @param registrationWait how long start-up waits for a heartbeat znode left by a previous process
  *        of this host to expire (default 4 × session timeout)
+ * @param isolationAddresses literal IP addresses that answer while this host's network works; empty
+ *        or {@code null} means the host's IPv4 default gateways (see {@link IsolationGuard})
+ * @param fenceAfter how long this host must be isolated before its isolation response runs
+ *        (default 30 s); SPEC's {@code isolation.fenceAfter}
+ * @param isolationResponse shell command ({@code /bin/sh -c}) that fences this host, e.g. stops its
+ *        VMs; exit status 0 means fenced. {@code null} or {@code none} for none: the host is then
+ *        never FENCED
+ * @param isolationResponseTimeout how long the isolation response may run before it is killed and
+ *        counts as failed (default 30 s)
  */
 public record AgentConfig(
         String group,
@@ -50,8 +60,14 @@ public record AgentConfig(
         Path pidFile,
         Duration healthInterval,
         int healthFailures,
-        Duration registrationWait) {
+        Duration registrationWait,
+        List<String> isolationAddresses,
+        Duration fenceAfter,
+        String isolationResponse,
+        Duration isolationResponseTimeout) {
 
+    public static final Duration DEFAULT_FENCE_AFTER = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_ISOLATION_RESPONSE_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(6);
     public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(3);
     public static final Duration DEFAULT_STORAGE_INTERVAL = Duration.ofSeconds(1);
@@ -65,7 +81,7 @@ public record AgentConfig(
     public AgentConfig {
         group = Names.group(group == null ? Names.DEFAULT_GROUP : group);
         Names.host(host);
-        address = validateAddress(address);
+        address = validateAddress("management address", address);
         if (connectString == null || connectString.isBlank()) {
             throw new HostwatchException("ZooKeeper connect string is empty");
         }
@@ -90,6 +106,17 @@ public record AgentConfig(
         }
         if (healthFailures < 1) {
             throw new HostwatchException("health failures must be at least 1, got " + healthFailures);
+        }
+        isolationAddresses = isolationAddresses == null ? List.of()
+                : isolationAddresses.stream().map(a -> validateAddress("isolation address", a)).distinct().toList();
+        fenceAfter = positive("fence-after", fenceAfter, DEFAULT_FENCE_AFTER);
+        isolationResponseTimeout = positive("isolation response timeout", isolationResponseTimeout,
+                DEFAULT_ISOLATION_RESPONSE_TIMEOUT);
+        if (isolationResponse != null && isolationResponse.isBlank()) {
+            throw new HostwatchException("isolation response is empty (use 'none' for no response)");
+        }
+        if (isolationResponse != null && isolationResponse.strip().equalsIgnoreCase("none")) {
+            isolationResponse = null;
         }
     }
 
@@ -116,6 +143,42 @@ public record AgentConfig(
         return Optional.ofNullable(pidFile).map(HealthCheck::pidFile);
     }
 
+    /** The isolation addresses as {@link InetAddress}es (literals: nothing is resolved). */
+    public List<InetAddress> isolationInetAddresses() {
+        return isolationAddresses.stream().map(AgentConfig::literal).toList();
+    }
+
+    /** The isolation response, if one is configured. */
+    public Optional<IsolationResponse> isolationResponseCommand() {
+        return Optional.ofNullable(isolationResponse)
+                .map(command -> IsolationResponse.command(command, isolationResponseTimeout, id()));
+    }
+
+    /**
+     * The self-fence deadline this member declares in its registration ({@code fenceAfterMillis}):
+     * how long after its network is cut its isolation response has finished at the latest. Empty
+     * without a response: such a host never fences itself.
+     *
+     * <p>It is longer than {@code fenceAfter}: the ZooKeeper client notices a silent cut only after
+     * its read timeout (bounded here by the session timeout), a check and its probes follow, the
+     * response runs at the first check after {@code fenceAfter}, and it may take its whole timeout.
+     * The detector waits this long after the last storage advance before a {@code DEAD} verdict of
+     * this host becomes safe to act on, so it must never be short.
+     *
+     * @param negotiatedSessionTimeout the session timeout ZooKeeper granted; the longer of it and the
+     *        configured one is used
+     */
+    public Optional<Duration> selfFenceDeadline(Duration negotiatedSessionTimeout) {
+        if (isolationResponse == null) {
+            return Optional.empty();
+        }
+        Duration session = negotiatedSessionTimeout != null && negotiatedSessionTimeout.compareTo(sessionTimeout) > 0
+                ? negotiatedSessionTimeout : sessionTimeout;
+        Duration oneCheck = IsolationGuard.DEFAULT_CHECK_INTERVAL.plus(IsolationGuard.DEFAULT_PROBE_TIMEOUT
+                .multipliedBy(2L * Math.max(1, isolationAddresses.size())));
+        return Optional.of(session.plus(oneCheck).plus(fenceAfter).plus(oneCheck).plus(isolationResponseTimeout));
+    }
+
     private static Duration positive(String what, Duration value, Duration fallback) {
         Duration d = value == null ? fallback : value;
         if (d.isNegative() || d.isZero()) {
@@ -127,10 +190,18 @@ public record AgentConfig(
         return d;
     }
 
+    private static InetAddress literal(String validated) {
+        try {
+            return InetAddress.getByName(validated); // a validated literal: parsed, never resolved
+        } catch (UnknownHostException e) {
+            throw new HostwatchException("'" + validated + "' is not a valid IP address");
+        }
+    }
+
     /** Accepts only a literal IPv4 or IPv6 address; never resolves a name. */
-    private static String validateAddress(String address) {
+    private static String validateAddress(String what, String address) {
         if (address == null || address.isBlank()) {
-            throw new HostwatchException("management address is empty");
+            throw new HostwatchException(what + " is empty");
         }
         String a = address.strip();
         boolean v4 = IPV4.matcher(a).matches();
@@ -139,18 +210,17 @@ public record AgentConfig(
         // could be taken for a host name and resolved.
         boolean v6 = !v4 && a.indexOf(':') >= 0 && IPV6_CHARS.matcher(a).matches();
         if (!v4 && !v6) {
-            throw new HostwatchException("management address '" + a
+            throw new HostwatchException(what + " '" + a
                     + "' is not a literal IP address (host names are not accepted)");
         }
         InetAddress parsed;
         try {
             parsed = InetAddress.getByName(a);
         } catch (UnknownHostException e) {
-            throw new HostwatchException("management address '" + a + "' is not a valid IP address");
+            throw new HostwatchException(what + " '" + a + "' is not a valid IP address");
         }
         if (parsed.isAnyLocalAddress() || parsed.isMulticastAddress()) {
-            throw new HostwatchException("management address '" + a
-                    + "' is a wildcard or multicast address, not this host's address");
+            throw new HostwatchException(what + " '" + a + "' is a wildcard or multicast address");
         }
         return a;
     }
@@ -170,6 +240,10 @@ public record AgentConfig(
         private Duration healthInterval;
         private int healthFailures = DEFAULT_HEALTH_FAILURES;
         private Duration registrationWait;
+        private List<String> isolationAddresses = List.of();
+        private Duration fenceAfter;
+        private String isolationResponse;
+        private Duration isolationResponseTimeout;
 
         private Builder(String host, String address, String connectString, Path storageRoot) {
             this.host = host;
@@ -223,11 +297,33 @@ public record AgentConfig(
             return this;
         }
 
+        /** Literal IP addresses; empty means the default gateways. */
+        public Builder isolationAddresses(List<String> value) {
+            this.isolationAddresses = value;
+            return this;
+        }
+
+        public Builder fenceAfter(Duration value) {
+            this.fenceAfter = value;
+            return this;
+        }
+
+        /** A shell command, or {@code null} / {@code none} for no response. */
+        public Builder isolationResponse(String value) {
+            this.isolationResponse = value;
+            return this;
+        }
+
+        public Builder isolationResponseTimeout(Duration value) {
+            this.isolationResponseTimeout = value;
+            return this;
+        }
+
         /** @throws HostwatchException when a setting is invalid */
         public AgentConfig build() {
             return new AgentConfig(group, host, address, connectString, storageRoot, sessionTimeout,
                     connectionTimeout, storageInterval, healthCommand, pidFile, healthInterval, healthFailures,
-                    registrationWait);
+                    registrationWait, isolationAddresses, fenceAfter, isolationResponse, isolationResponseTimeout);
         }
     }
 
@@ -236,6 +332,9 @@ public record AgentConfig(
         return "AgentConfig[" + id() + " address=" + address + " zk=" + connectString + " storage=" + storageRoot
                 + " session=" + Durations.format(sessionTimeout) + " interval=" + Durations.format(storageInterval)
                 + (healthCommand != null ? " health-command" : "")
-                + (pidFile != null ? " pid-file=" + pidFile : "") + "]";
+                + (pidFile != null ? " pid-file=" + pidFile : "")
+                + " isolation=" + (isolationAddresses.isEmpty() ? "default-gateway" : isolationAddresses)
+                + " fence-after=" + Durations.format(fenceAfter)
+                + (isolationResponse != null ? " isolation-response" : "") + "]";
     }
 }

@@ -9,6 +9,7 @@ import io.hostwatch.schema.StorageFlag;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +32,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>While the supervised service is down, the znode is withdrawn and the storage record carries
  * {@link StorageFlag#SERVICE_DOWN}; both are undone when the service passes a check again.
+ *
+ * <p>The {@link IsolationGuard} watches the ZooKeeper connection: cut off from ZooKeeper and from
+ * its isolation addresses, the host records {@link StorageFlag#ISOLATED}, runs its isolation
+ * response after {@code fenceAfter} and records {@link StorageFlag#FENCED}. The registration
+ * declares the matching self-fence deadline ({@link AgentConfig#selfFenceDeadline(java.time.Duration)}).
  */
 public final class MemberAgent implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(MemberAgent.class);
@@ -40,13 +46,16 @@ public final class MemberAgent implements Closeable {
     private final AgentConfig config;
     private final Clock clock;
     private final MemberId id;
+    private final Reachability reachability;
     private final UUID incarnation = UUID.randomUUID();
     private ScheduledExecutorService storageScheduler;
     private ScheduledExecutorService healthScheduler;
+    private ScheduledExecutorService isolationScheduler;
     private StorageHeartbeatWriter writer;
     private CuratorFramework client;
     private HeartbeatRegistration registration;
     private ServiceSupervisor supervisor;
+    private IsolationGuard isolationGuard;
 
     public MemberAgent(AgentConfig config) {
         this(config, Clock.systemUTC());
@@ -54,8 +63,14 @@ public final class MemberAgent implements Closeable {
 
     /** @param clock wall time for the records (display only; nothing is judged by it) */
     public MemberAgent(AgentConfig config, Clock clock) {
+        this(config, clock, Reachability.icmpOrTcp());
+    }
+
+    /** @param reachability how isolation addresses are probed: tests script the network with it */
+    MemberAgent(AgentConfig config, Clock clock, Reachability reachability) {
         this.config = config;
         this.clock = clock;
+        this.reachability = reachability;
         this.id = config.id();
     }
 
@@ -110,6 +125,7 @@ public final class MemberAgent implements Closeable {
         // The storage heartbeat runs while registration waits for a stale znode to expire: the host
         // is alive, and its storage should say so.
         writer.start();
+        startIsolationGuard();
 
         registration = new HeartbeatRegistration(client, newRegistration(), config.registrationWait());
         registration.start();
@@ -157,9 +173,31 @@ public final class MemberAgent implements Closeable {
         }
     }
 
+    private void startIsolationGuard() {
+        isolationScheduler = NamedThreads.scheduler("hostwatch-isolation");
+        isolationGuard = IsolationGuard.builder(writer, isolationScheduler)
+                .addresses(config.isolationInetAddresses())
+                .reachability(reachability)
+                .fenceAfter(config.fenceAfter())
+                .response(config.isolationResponseCommand().orElse(null))
+                .build();
+        client.getConnectionStateListenable().addListener(isolationGuard);
+        isolationGuard.start(client.getZookeeperClient().isConnected());
+    }
+
     private MemberRegistration newRegistration() {
+        Long fenceAfterMillis = config.selfFenceDeadline(negotiatedSessionTimeout()).map(Duration::toMillis)
+                .orElse(null);
         return new MemberRegistration(id.group(), id.host(), config.address(), incarnation.toString(),
-                clock.instant(), false, config.storageInterval().toMillis(), HostwatchVersion.get());
+                clock.instant(), false, config.storageInterval().toMillis(), HostwatchVersion.get(), fenceAfterMillis);
+    }
+
+    private Duration negotiatedSessionTimeout() {
+        try {
+            return Duration.ofMillis(client.getZookeeperClient().getZooKeeper().getSessionTimeout());
+        } catch (Exception e) {
+            return null;
+        }
     }
 
     private static void logConnectionState(ConnectionState newState) {
@@ -187,6 +225,10 @@ public final class MemberAgent implements Closeable {
             supervisor.close();
             NamedThreads.shutdown(healthScheduler, EXECUTOR_STOP_WAIT_MILLIS);
         }
+        if (isolationGuard != null) {
+            isolationGuard.close();
+            NamedThreads.shutdown(isolationScheduler, EXECUTOR_STOP_WAIT_MILLIS);
+        }
         writer.setFlag(StorageFlag.STOPPING);
         try {
             writer.writeNow();
@@ -205,6 +247,10 @@ public final class MemberAgent implements Closeable {
             supervisor.close();
         }
         NamedThreads.shutdown(healthScheduler, EXECUTOR_STOP_WAIT_MILLIS);
+        if (isolationGuard != null) {
+            isolationGuard.close();
+        }
+        NamedThreads.shutdown(isolationScheduler, EXECUTOR_STOP_WAIT_MILLIS);
         if (registration != null) {
             registration.close();
         }

@@ -24,6 +24,7 @@ import java.util.EnumSet;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -105,6 +106,22 @@ public final class StorageHeartbeatWriter implements Closeable {
             }
             write();
             recovered();
+        }
+    }
+
+    /**
+     * Writes one record as soon as the writer's thread is free, without waiting for it: for callers
+     * that must not block on a hung storage mount. A failure is logged like a scheduled write's and
+     * retried on the next tick. Does nothing unless the writer is started.
+     */
+    public void writeSoon() {
+        if (state.get() != Lifecycle.STARTED) {
+            return;
+        }
+        try {
+            scheduler.execute(this::tick);
+        } catch (RejectedExecutionException e) {
+            log.debug("storage heartbeat scheduler is shutting down; not writing now");
         }
     }
 

@@ -11,6 +11,9 @@
  *       (the storage heartbeat), atomically and durably.</li>
  *   <li>{@link io.hostwatch.client.agent.ServiceSupervisor} optionally watches the supervised
  *       service (a health command or a pid file) and withdraws the znode while it is down.</li>
+ *   <li>{@link io.hostwatch.client.agent.IsolationGuard} notices this host's own network isolation
+ *       (ZooKeeper unreachable and no isolation address answers), flags it in storage, runs the
+ *       isolation response after {@code fenceAfter} and flags {@code FENCED} (docs/agent.md).</li>
  *   <li>{@link io.hostwatch.client.agent.MemberAgent} composes them with one Curator client and
  *       performs the graceful stop.</li>
  * </ul>

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hostwatch.schema.HostwatchException;
 import io.hostwatch.schema.InvalidNameException;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -102,5 +104,46 @@ class AgentConfigTest {
                 .isInstanceOf(CommandHealthCheck.class);
         assertThat(builder().pidFile(Path.of("/run/nova.pid")).build().healthCheck()).get()
                 .isInstanceOf(PidFileHealthCheck.class);
+    }
+
+    @Test
+    void isolationDefaultsToTheGatewayAndNoResponse() {
+        AgentConfig config = builder().build();
+        assertThat(config.isolationAddresses()).isEmpty();
+        assertThat(config.fenceAfter()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.isolationResponse()).isNull();
+        assertThat(config.isolationResponseCommand()).isEmpty();
+        assertThat(config.isolationResponseTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.selfFenceDeadline(Duration.ofSeconds(6))).isEmpty();
+        assertThat(builder().isolationResponse(" None ").build().isolationResponse()).isNull();
+    }
+
+    @Test
+    void isolationAddressesAreLiteralsOnly() throws Exception {
+        AgentConfig config = builder().isolationAddresses(List.of("10.0.0.254", " 2001:db8::1 ", "10.0.0.254")).build();
+        assertThat(config.isolationAddresses()).containsExactly("10.0.0.254", "2001:db8::1");
+        assertThat(config.isolationInetAddresses()).containsExactly(InetAddress.getByName("10.0.0.254"),
+                InetAddress.getByName("2001:db8::1"));
+        assertThatThrownBy(() -> builder().isolationAddresses(List.of("gateway.example.org")).build())
+                .isInstanceOf(HostwatchException.class)
+                .hasMessage("isolation address 'gateway.example.org' is not a literal IP address (host names are "
+                        + "not accepted)");
+        assertThatThrownBy(() -> builder().isolationResponse(" ").build())
+                .isInstanceOf(HostwatchException.class).hasMessageContaining("isolation response is empty");
+        assertThatThrownBy(() -> builder().fenceAfter(Duration.ZERO).build())
+                .isInstanceOf(HostwatchException.class).hasMessage("fence-after must be positive, got 0s");
+    }
+
+    @Test
+    void declaresASelfFenceDeadlineThatCoversDetectionAndTheResponse() {
+        AgentConfig config = builder().isolationResponse("virsh list --name | xargs -r -n1 virsh destroy")
+                .fenceAfter(Duration.ofSeconds(30)).isolationResponseTimeout(Duration.ofSeconds(20)).build();
+        // 6 s session + (1 s check + 2 s probe) + 30 s fence-after + (1 s + 2 s) + 20 s response
+        assertThat(config.selfFenceDeadline(Duration.ofSeconds(6))).contains(Duration.ofSeconds(62));
+        assertThat(config.selfFenceDeadline(Duration.ofSeconds(10))).contains(Duration.ofSeconds(66));
+        assertThat(config.selfFenceDeadline(Duration.ofSeconds(4))).contains(Duration.ofSeconds(62));
+        AgentConfig two = builder().isolationResponse("true").isolationAddresses(List.of("10.0.0.1", "10.0.0.2"))
+                .build();
+        assertThat(two.selfFenceDeadline(null)).contains(Duration.ofSeconds(6 + 5 + 30 + 5 + 30));
     }
 }
