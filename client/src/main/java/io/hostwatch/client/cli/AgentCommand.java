@@ -7,6 +7,8 @@ import io.hostwatch.schema.HostwatchException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -33,7 +35,9 @@ import picocli.CommandLine.Spec;
             "--config FILE holds the same settings as 'key: value' lines, keys named like the flags without "
                     + "dashes (zk, group, host, address, storage, session-timeout, connection-timeout, "
                     + "storage-interval, health-command, pid-file, health-interval, health-failures, "
-                    + "registration-wait); '#' starts a comment; flags given on the command line win. Example:",
+                    + "registration-wait, isolation-address, fence-after, isolation-response, "
+                    + "isolation-response-timeout); '#' starts a comment; flags given on the command line win; "
+                    + "several isolation addresses are separated by commas. Example:",
             "  zk: zk1:2181,zk2:2181",
             "  host: compute-17",
             "  address: 10.0.0.17",
@@ -96,6 +100,24 @@ public final class AgentCommand implements Callable<Integer> {
             description = "How long to wait for a previous agent's znode to expire (default: 4 x session timeout).")
     Duration registrationWait;
 
+    @Option(names = "--isolation-address", paramLabel = "IP",
+            description = "Address that answers while this host's network works; repeatable "
+                    + "(default: the host's IPv4 default gateway).")
+    List<String> isolationAddresses;
+
+    @Option(names = "--fence-after", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Isolation lasting this long runs the isolation response (default: 30s).")
+    Duration fenceAfter;
+
+    @Option(names = "--isolation-response", paramLabel = "CMD",
+            description = "Shell command fencing this host once isolated, e.g. stopping its VMs; exit status 0 "
+                    + "= fenced (default: none, never fenced).")
+    String isolationResponse;
+
+    @Option(names = "--isolation-response-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long the isolation response may run before it is killed (default: 30s).")
+    Duration isolationResponseTimeout;
+
     @Option(names = "--config", paramLabel = "FILE", description = "Settings file of 'key: value' lines (see below).")
     Path config;
 
@@ -143,7 +165,17 @@ public final class AgentCommand implements Callable<Integer> {
                 .healthInterval(s.get(healthInterval, "health-interval", Durations::parse))
                 .healthFailures(failures == null ? AgentConfig.DEFAULT_HEALTH_FAILURES : failures)
                 .registrationWait(s.get(registrationWait, "registration-wait", Durations::parse))
+                .isolationAddresses(s.get(isolationAddresses, "isolation-address", AgentCommand::addressList))
+                .fenceAfter(s.get(fenceAfter, "fence-after", Durations::parse))
+                .isolationResponse(s.get(isolationResponse, "isolation-response", Function.identity()))
+                .isolationResponseTimeout(s.get(isolationResponseTimeout, "isolation-response-timeout",
+                        Durations::parse))
                 .build();
+    }
+
+    /** A config file's list of addresses: separated by commas and/or blanks. */
+    private static List<String> addressList(String value) {
+        return Arrays.stream(value.split("[,\\s]+")).filter(a -> !a.isEmpty()).toList();
     }
 
     private Map<String, String> fileSettings() {

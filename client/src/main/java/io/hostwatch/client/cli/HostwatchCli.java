@@ -17,7 +17,16 @@ import picocli.CommandLine.UnmatchedArgumentException;
  */
 @Command(name = "hostwatch", mixinStandardHelpOptions = true, versionProvider = HostwatchCli.Version.class,
         description = "Host-failure detector for OpenStack compute hosts: member agent and admin commands.",
-        subcommands = {AgentCommand.class})
+        subcommands = {AgentCommand.class, MembersCommand.class, MemberCommand.class, HistoryCommand.class,
+            WatchCommand.class, MaintenanceCommand.class, DetectorCommand.class, BrakeCommand.class},
+        footer = {"",
+            "Admin commands use the REST API at --url: default $HOSTWATCH_URL, else",
+            "http://localhost:8080. watch reads ZooKeeper at --zk: default $HOSTWATCH_ZK,",
+            "else 127.0.0.1:2181. Read commands take --json. See 'hostwatch COMMAND --help'."},
+        exitCodeListHeading = ExitCodes.HEADING, exitCodeList = {
+            "0:ok", "1:not found (unknown member or group), or the service refused the request",
+            "2:bad usage (unknown option, bad group or host name, a value the service rejects)",
+            "3:service (or ZooKeeper, for watch) not reachable"})
 public final class HostwatchCli implements Callable<Integer> {
 
     @Spec
@@ -31,10 +40,16 @@ public final class HostwatchCli implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // Without a SASL set-up the ZooKeeper client still resolves the server's name for a principal
+        // (a reverse DNS lookup) on every connect, which stalls an isolated host's reconnects.
+        // A deployment that uses SASL sets -Dzookeeper.sasl.client=true.
+        if (System.getProperty("zookeeper.sasl.client") == null) {
+            System.setProperty("zookeeper.sasl.client", "false");
+        }
         System.exit(run(args));
     }
 
-    /** Runs the command line and returns its exit status (0 ok, 1 failure, 2 usage). */
+    /** Runs the command line and returns its exit status (0 ok, 1 failure or not found, 2 usage, 3 unreachable). */
     public static int run(String... args) {
         return commandLine().execute(args);
     }
@@ -59,7 +74,10 @@ public final class HostwatchCli implements Callable<Integer> {
         return command.getCommandSpec().exitCodeOnInvalidInput();
     }
 
-    /** A verb that fails prints one line, {@code hostwatch VERB: error: MESSAGE}, and exits 1. */
+    /**
+     * A verb that fails prints one line, {@code hostwatch VERB: error: MESSAGE}, and exits 1, or the
+     * status a {@link CliException} carries; with {@code --verbose} the stack trace follows.
+     */
     private static int onFailure(Exception e, CommandLine command, ParseResult parsed) {
         String message = e.getMessage();
         if (message == null || message.isBlank()) {
@@ -67,8 +85,12 @@ public final class HostwatchCli implements Callable<Integer> {
         }
         command.getErr().println(command.getCommandSpec().qualifiedName() + ": error: "
                 + message.replaceAll("\\s*[\\r\\n]+\\s*", " "));
+        ParseResult own = command.getParseResult();
+        if (own != null && own.hasMatchedOption("--verbose")) {
+            e.printStackTrace(command.getErr());
+        }
         command.getErr().flush();
-        return 1;
+        return e instanceof CliException failure ? failure.exitCode() : 1;
     }
 
     /** The build's version for {@code --version}. */

@@ -1,0 +1,159 @@
+package io.hostwatch.client.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hostwatch.schema.Json;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * The admin verbs' client of the REST API ({@code java.net.http}, no Jetty). Every failure becomes
+ * a {@link CliException} with its exit status: unreachable or timed out 3, 404 and 409 1, 400 2.
+ */
+final class ServiceClient {
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+    private final String base;
+    private final HttpClient http;
+
+    ServiceClient(String url) {
+        String u = url == null ? "" : url.strip();
+        while (u.endsWith("/")) {
+            u = u.substring(0, u.length() - 1);
+        }
+        try {
+            URI uri = new URI(u);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new URISyntaxException(u, "not an http:// or https:// URL");
+            }
+        } catch (URISyntaxException e) {
+            throw new CliException(ExitCodes.USAGE, "--url '" + url + "' is not an http:// or https:// URL");
+        }
+        this.base = u;
+        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+    }
+
+    String url() {
+        return base;
+    }
+
+    /** GET {@code path}; the response body. */
+    String get(String path) {
+        return send(request(path).GET(), path);
+    }
+
+    /** PUT {@code json} to {@code path}; the response body. */
+    String put(String path, Object json) {
+        byte[] body;
+        try {
+            body = Json.mapper().writeValueAsBytes(json);
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.USAGE, "cannot encode the request: " + e.getMessage(), e);
+        }
+        return send(request(path).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body)), path);
+    }
+
+    /** DELETE {@code path}; the response body (empty for 204). */
+    String delete(String path) {
+        return send(request(path).DELETE(), path);
+    }
+
+    /** {@code body} parsed as JSON. */
+    static JsonNode tree(String body) {
+        try {
+            return Json.mapper().readTree(body);
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.NOT_FOUND, "the service answered something that is not JSON: "
+                    + oneLine(String.valueOf(e.getMessage())), e);
+        }
+    }
+
+    /** {@code body} as a record of {@code type} (unknown fields ignored). */
+    static <T> T read(String body, Class<T> type) {
+        try {
+            return Json.mapper().readValue(body, type);
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.NOT_FOUND, "cannot read the service's answer as "
+                    + type.getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(base + path)).timeout(REQUEST_TIMEOUT)
+                .header("Accept", "application/json");
+    }
+
+    private String send(HttpRequest.Builder request, String path) {
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (HttpTimeoutException e) {
+            throw new CliException(ExitCodes.UNREACHABLE, "service at " + base + " did not answer within "
+                    + (e instanceof java.net.http.HttpConnectTimeoutException ? CONNECT_TIMEOUT : REQUEST_TIMEOUT)
+                    .toSeconds() + " s", e);
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.UNREACHABLE, "service not reachable at " + base + " ("
+                    + why(e) + ")", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(ExitCodes.UNREACHABLE, "interrupted while waiting for " + base, e);
+        }
+        int status = response.statusCode();
+        if (status < 300) {
+            return response.body();
+        }
+        String message = errorMessage(response.body(), status);
+        switch (status) {
+            case 400:
+                throw new CliException(ExitCodes.USAGE, message);
+            case 502:
+            case 503:
+            case 504:
+                throw new CliException(ExitCodes.UNREACHABLE, "service at " + base + " is unavailable: " + message);
+            default:
+                throw new CliException(ExitCodes.NOT_FOUND, status == 404 || status == 409 ? message
+                        : "service answered HTTP " + status + " to " + path + ": " + message);
+        }
+    }
+
+    private static String why(IOException e) {
+        if (e.getMessage() != null && !e.getMessage().isBlank()) {
+            return e.getMessage();
+        }
+        if (e instanceof ConnectException) {
+            return "connection refused";
+        }
+        return e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage()
+                : e.getClass().getSimpleName();
+    }
+
+    /** The {@code message} of the API's JSON error, else the body's first line, else the status. */
+    private static String errorMessage(String body, int status) {
+        if (body != null && !body.isBlank()) {
+            try {
+                JsonNode error = Json.mapper().readTree(body);
+                if (error.hasNonNull("message")) {
+                    return oneLine(error.get("message").asText());
+                }
+            } catch (IOException notJson) {
+                // fall through
+            }
+            return oneLine(body.strip().lines().findFirst().orElse(""));
+        }
+        return "HTTP " + status;
+    }
+
+    static String oneLine(String text) {
+        String s = text.replaceAll("[\\p{Cntrl}&&[^\t]]+", " ").strip();
+        return s.length() > 300 ? s.substring(0, 300) + "..." : s;
+    }
+}
