@@ -11,18 +11,22 @@ import io.hostwatch.service.detector.SelfCheck;
 import io.hostwatch.service.health.LeaderHealthCheck;
 import io.hostwatch.service.health.StorageHealthCheck;
 import io.hostwatch.service.health.ZooKeeperHealthCheck;
+import io.hostwatch.service.nova.Leadership;
+import io.hostwatch.service.nova.NovaIntegration;
 import io.hostwatch.service.probe.PingProbe;
 import io.hostwatch.service.probe.StorageObserver;
 import io.hostwatch.service.resources.BodySizeLimitFilter;
 import io.hostwatch.service.resources.BrakeResource;
 import io.hostwatch.service.resources.DetectorResource;
 import io.hostwatch.service.resources.GroupsResource;
+import io.hostwatch.service.resources.HistoryResource;
 import io.hostwatch.service.resources.JsonErrorHandler;
 import io.hostwatch.service.resources.MaintenanceResource;
 import io.hostwatch.service.zk.ClusterView;
 import io.hostwatch.service.zk.CuratorLifecycle;
 import io.hostwatch.service.zk.EmbeddedZooKeeper;
 import io.hostwatch.service.zk.OperatorStore;
+import io.hostwatch.service.zk.VerdictHistory;
 import io.hostwatch.service.zk.VerdictStore;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -36,6 +40,10 @@ import java.util.concurrent.ScheduledExecutorService;
 /** Wires the service; all behaviour lives in the classes it wires. */
 public class HostwatchApplication extends Application<HostwatchConfiguration> {
     public static void main(String[] args) throws Exception {
+        // See HostwatchCli: no SASL principal lookup (reverse DNS) unless SASL is asked for.
+        if (System.getProperty("zookeeper.sasl.client") == null) {
+            System.setProperty("zookeeper.sasl.client", "false");
+        }
         new HostwatchApplication().run(args);
     }
 
@@ -91,7 +99,8 @@ public class HostwatchApplication extends Application<HostwatchConfiguration> {
         DetectorSettings settings = new DetectorSettings(zk.sessionTimeout.toJavaDuration(),
                 dc.recheckInterval.toJavaDuration(), st.staleAfter.toJavaDuration(), bc.threshold, bc.minMembers,
                 bc.window.toJavaDuration(), fc.threshold, fc.window.toJavaDuration(), fc.holdDown.toJavaDuration());
-        Detector detector = new Detector(curator.client(), view, new VerdictStore(curator.client(), clock), ping,
+        Detector detector = new Detector(curator.client(), view, new VerdictStore(curator.client(), clock,
+                config.getHistory().size), ping,
                 storage, selfCheck, settings, clock, System::nanoTime, instanceId);
 
         environment.lifecycle().manage(new Managed() {
@@ -115,9 +124,18 @@ public class HostwatchApplication extends Application<HostwatchConfiguration> {
             }
         });
 
+        // Nova integration (off unless nova.enabled): leader-only, started after and stopped before the detector.
+        NovaIntegration nova = NovaIntegration.create(config.getNova(), config.getKeystone(), config.getMasakari(),
+                curator.client(), view, Leadership.of(detector::isLeader, detector::epoch), clock,
+                environment.metrics());
+        environment.lifecycle().manage(nova);
+
         environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(new JsonErrorHandler()));
-        environment.jersey().register(new GroupsResource(view));
+        environment.jersey().register(new GroupsResource(view, nova.statusLookup()));
         environment.jersey().register(new DetectorResource(detector));
+        environment.jersey().register(new HistoryResource(view, new VerdictHistory(curator.client(),
+                zk.connectionTimeout.toJavaDuration().multipliedBy(2)),
+                curator.client().getZookeeperClient()::isConnected));
         OperatorStore operators = new OperatorStore(curator.client());
         environment.jersey().register(new MaintenanceResource(view, operators, clock));
         environment.jersey().register(new BrakeResource(view, operators, clock));

@@ -19,10 +19,18 @@ public final class Cluster implements AutoCloseable {
     private final ServiceProcess service;
     private final List<AgentProcess> agents = new CopyOnWriteArrayList<>();
 
+    private final String session;
+
     public Cluster(String zk, Path storage, Map<String, String> overrides) {
+        this(zk, storage, SESSION, overrides);
+    }
+
+    /** A cluster whose service and agents use {@code session} as their session timeout. */
+    public Cluster(String zk, Path storage, String session, Map<String, String> overrides) {
         this.zk = zk;
         this.storage = storage;
-        this.service = ServiceProcess.start("service", zk, storage, SESSION, overrides);
+        this.session = session;
+        this.service = ServiceProcess.start("service", zk, storage, session, overrides);
         awaitLeader(service);
     }
 
@@ -47,7 +55,7 @@ public final class Cluster implements AutoCloseable {
     public List<AgentProcess> agents(String group, List<String> hosts, List<String> addresses, String... extra) {
         List<AgentProcess> started = new ArrayList<>();
         for (int i = 0; i < hosts.size(); i++) {
-            AgentProcess a = AgentProcess.start(zk, group, hosts.get(i), addresses.get(i), storage, SESSION, extra);
+            AgentProcess a = AgentProcess.start(zk, group, hosts.get(i), addresses.get(i), storage, session, extra);
             agents.add(a);
             started.add(a);
         }

@@ -36,6 +36,18 @@ public final class Privileges {
         assumeTrue(false, "skipped: this test needs " + missing);
     }
 
+    /** Requires a file that a Debian package installs (skips elsewhere, fails under CI=true). */
+    public static void requireFile(String path, String debianPackage) {
+        if (new java.io.File(path).exists()) {
+            return;
+        }
+        String missing = path + " (Debian package " + debianPackage + ")";
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            fail("this test needs " + missing + ", and CI=true: refusing to skip a proof");
+        }
+        assumeTrue(false, "skipped: this test needs " + missing);
+    }
+
     public static boolean isRoot() {
         return "root".equals(System.getProperty("user.name")) || uid() == 0;
     }

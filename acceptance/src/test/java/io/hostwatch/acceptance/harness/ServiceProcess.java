@@ -12,8 +12,8 @@ public final class ServiceProcess extends ChildJvm {
     private final int port;
     private final int adminPort;
 
-    private ServiceProcess(String name, List<String> jvmArgs, int port, int adminPort) {
-        super(name, List.of(), jvmArgs, jar("hostwatch.serviceJar"), List.of("server"));
+    private ServiceProcess(String name, List<String> prefix, List<String> jvmArgs, int port, int adminPort) {
+        super(name, prefix, jvmArgs, jar("hostwatch.serviceJar"), List.of("server"));
         this.port = port;
         this.adminPort = adminPort;
     }
@@ -25,6 +25,12 @@ public final class ServiceProcess extends ChildJvm {
      */
     public static ServiceProcess start(String name, String zk, Path storage, String sessionTimeout,
                                        Map<String, String> overrides) {
+        return startIn(List.of(), name, zk, storage, sessionTimeout, overrides);
+    }
+
+    /** Starts a service instance under a command prefix (e.g. {@code env LD_PRELOAD=...}). */
+    public static ServiceProcess startIn(List<String> prefix, String name, String zk, Path storage,
+                                         String sessionTimeout, Map<String, String> overrides) {
         int port = freePort();
         int admin = freePort();
         List<String> args = new ArrayList<>();
@@ -37,7 +43,7 @@ public final class ServiceProcess extends ChildJvm {
         args.add("-Ddw.storage.root=" + storage);
         args.add("-Ddw.logging.level=INFO");
         overrides.forEach((k, v) -> args.add("-Ddw." + k + "=" + v));
-        return new ServiceProcess(name, args, port, admin);
+        return new ServiceProcess(name, prefix, args, port, admin);
     }
 
     public String url() {

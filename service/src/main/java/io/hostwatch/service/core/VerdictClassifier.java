@@ -78,9 +78,10 @@ public final class VerdictClassifier {
         }
         if (o.heartbeat().status() == SignalStatus.Heartbeat.OK) {
             if (o.storage() != null && o.storage().status() != SignalStatus.Storage.FRESH) {
+                // The reason names the status only: the evidence carries the figures, so a verdict is not
+                // rewritten on every recheck just because a millisecond count moved.
                 return new Judgement(State.RUNNING, false, "heartbeat present; storage heartbeat "
-                        + o.storage().status() + (o.storage().detail() == null ? "" : " (" + o.storage().detail()
-                        + ")"));
+                        + o.storage().status() + " (see evidence)");
             }
             return new Judgement(State.RUNNING, false, "heartbeat present");
         }

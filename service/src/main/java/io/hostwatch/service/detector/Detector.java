@@ -76,6 +76,7 @@ public final class Detector implements Closeable {
     private final Map<MemberId, MemberRegistration> lastSeen = new HashMap<>();
     private final Set<MemberId> judging = new HashSet<>();
     private final Set<String> brakesEngaged = new HashSet<>();
+    private final Map<MemberId, Long> lostAt = new HashMap<>();
     private final MassFailureBrake brake;
     private final FlapDamper flaps;
     private LeaderLatch latch;
@@ -144,6 +145,16 @@ public final class Detector implements Closeable {
         });
         long recheck = settings.recheckInterval().toMillis();
         executor.scheduleWithFixedDelay(this::recheck, recheck, recheck, TimeUnit.MILLISECONDS);
+    }
+
+    /** True while this instance leads with a current epoch; safe from any thread. */
+    public boolean isLeader() {
+        return leading;
+    }
+
+    /** The epoch this instance holds while it leads (else the last one it held, -1 before any). */
+    public long epoch() {
+        return epoch;
     }
 
     /** A snapshot for the REST API and health checks; safe from any thread. */
@@ -270,13 +281,20 @@ public final class Detector implements Closeable {
     private void onLeft(MemberId id, MemberRegistration last) {
         lastSeen.put(id, last);
         if (mayJudge()) {
+            long now = nanoTime.getAsLong();
+            lostAt.put(id, now);
             if (!last.leaving()) {
-                long now = nanoTime.getAsLong();
                 flaps.lost(id, now);
                 countLoss(id, now);
             }
             judge(id);
         }
+    }
+
+    /** When the member's heartbeat loss was seen (now, when this instance did not see it go). */
+    private long lostAt(MemberId id) {
+        Long at = lostAt.get(id);
+        return at != null ? at : nanoTime.getAsLong();
     }
 
     private void reevaluate(MemberId id) {
@@ -451,7 +469,9 @@ public final class Detector implements Closeable {
                 ? CompletableFuture.completedFuture(new Evidence.Ping(SignalStatus.Ping.UNKNOWN, clock.instant(),
                         null, null, "no management address known"))
                 : ping.probe(address);
-        CompletableFuture<Evidence.Storage> stored = storage.judge(id);
+        // On the first judgement after the loss, storage counts as FRESH only if it moves after it.
+        CompletableFuture<Evidence.Storage> stored = prev == null || prev.state() == State.RUNNING
+                || prev.state() == State.SUSPECT ? storage.judge(id, lostAt(id)) : storage.judge(id);
         pinged.thenCombine(stored, (p, s) -> new Evidence(hb, p, s))
                 .whenCompleteAsync((evidence, error) -> finish(id, term, address, incarnation, leaving,
                         evidence, error), executor);
@@ -513,7 +533,7 @@ public final class Detector implements Closeable {
 
     private void publish(Verdict verdict) {
         try {
-            store.write(verdict, epoch);
+            store.write(verdict, published.get(verdict.id()), epoch);
         } catch (VerdictStore.FencedException e) {
             LOG.warn("verdict for {} rejected: {}; stepping down", verdict.id(), e.getMessage());
             stepDown();

@@ -45,6 +45,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class StorageObserver implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(StorageObserver.class);
+    private static final long JUDGE_REREAD_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private final Path root;
     private final long staleAfterNanos;
@@ -113,7 +114,7 @@ public final class StorageObserver implements Closeable {
     /** The current judgement of a slot, or null while it cannot be decided yet. */
     public Evidence.Storage current(MemberId id) {
         Slot slot = slots.get(id);
-        return slot == null ? null : slot.evaluate(nanoTime.getAsLong());
+        return slot == null ? null : slot.evaluate(nanoTime.getAsLong(), Long.MIN_VALUE);
     }
 
     /**
@@ -122,14 +123,25 @@ public final class StorageObserver implements Closeable {
      * exceptionally.
      */
     public CompletableFuture<Evidence.Storage> judge(MemberId id) {
+        return judge(id, Long.MIN_VALUE);
+    }
+
+    /**
+     * Like {@link #judge(MemberId)}, but {@code FRESH} only on an advance seen after
+     * {@code freshAfterNanos} (the moment the heartbeat was lost): a counter that last moved just
+     * before a power loss is not taken for a live host; the judgement waits for the next write or
+     * for the slot to go stale.
+     */
+    public CompletableFuture<Evidence.Storage> judge(MemberId id, long freshAfterNanos) {
         track(id);
         CompletableFuture<Evidence.Storage> result = new CompletableFuture<>();
         long deadline = nanoTime.getAsLong() + staleAfterNanos + readTimeoutNanos + intervalNanos;
-        judgeStep(slots.get(id), id, result, deadline);
+        judgeStep(slots.get(id), id, result, deadline, freshAfterNanos);
         return result;
     }
 
-    private void judgeStep(Slot slot, MemberId id, CompletableFuture<Evidence.Storage> result, long deadline) {
+    private void judgeStep(Slot slot, MemberId id, CompletableFuture<Evidence.Storage> result, long deadline,
+                           long freshAfter) {
         if (slot == null || slots.get(id) != slot) {
             result.complete(unknown("member no longer tracked"));
             return;
@@ -138,15 +150,17 @@ public final class StorageObserver implements Closeable {
         slot.read().copy().completeOnTimeout(null, readTimeoutNanos + 1_000_000, TimeUnit.NANOSECONDS)
                 .whenComplete((ignored, error) -> {
             long now = nanoTime.getAsLong();
-            Evidence.Storage e = slot.evaluate(now);
+            Evidence.Storage e = slot.evaluate(now, freshAfter);
             if (e != null) {
                 result.complete(e);
             } else if (now - deadline >= 0) {
                 result.complete(unknown("no decision within the observation window"));
             } else {
                 try {
-                    scheduler.schedule(() -> judgeStep(slot, id, result, deadline),
-                            Math.min(intervalNanos, staleAfterNanos / 3), TimeUnit.NANOSECONDS);
+                    // Re-read often while judging: one small file, for a few seconds at most.
+                    scheduler.schedule(() -> judgeStep(slot, id, result, deadline, freshAfter),
+                            Math.min(Math.min(intervalNanos, staleAfterNanos / 3), JUDGE_REREAD_NANOS),
+                            TimeUnit.NANOSECONDS);
                 } catch (RejectedExecutionException closed) {
                     result.complete(unknown("detector stopping"));
                 }
@@ -237,7 +251,7 @@ public final class StorageObserver implements Closeable {
             }
         }
 
-        synchronized Evidence.Storage evaluate(long now) {
+        synchronized Evidence.Storage evaluate(long now, long freshAfter) {
             if (inFlight != null && !inFlight.isDone() && now - inFlightSince > readTimeoutNanos) {
                 return evidence(SignalStatus.Storage.UNKNOWN, now, "storage read has not returned for "
                         + TimeUnit.NANOSECONDS.toMillis(now - inFlightSince) + " ms");
@@ -248,8 +262,12 @@ public final class StorageObserver implements Closeable {
             if (ioError) {
                 return evidence(SignalStatus.Storage.UNKNOWN, now, problem);
             }
-            if (lastAdvanceNanos != Long.MIN_VALUE && now - lastAdvanceNanos < staleAfterNanos) {
-                return evidence(SignalStatus.Storage.FRESH, now, problem == null ? "counter advancing" : problem);
+            boolean advanced = lastAdvanceNanos != Long.MIN_VALUE;
+            if (advanced && now - lastAdvanceNanos < staleAfterNanos) {
+                if (freshAfter == Long.MIN_VALUE || lastAdvanceNanos - freshAfter > 0) {
+                    return evidence(SignalStatus.Storage.FRESH, now, problem == null ? "counter advancing" : problem);
+                }
+                return null; // moved recently, but not since the heartbeat was lost: wait and see
             }
             if (now - firstObservedNanos >= staleAfterNanos) {
                 return evidence(SignalStatus.Storage.STALE, now, problem != null ? problem

@@ -28,9 +28,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every instance's view of the hostwatch tree: member registrations (the heartbeats) and the
- * published verdicts, kept by one {@link CuratorCache} on {@link ZkPaths#ROOT}. REST reads are
- * served from here on leader and followers alike.
+ * Every instance's view of the hostwatch tree: member registrations (the heartbeats), the
+ * published verdicts, maintenance marks and brakes, kept by one {@link CuratorCache} per subtree
+ * (history and Nova records are not cached: they are read when asked for). REST reads are served
+ * from here on leader and followers alike.
  *
  * <p>During a network partition the cache gets no events: it shows the last state it saw, and
  * on reconnection it re-reads the tree and reports the differences.
@@ -53,29 +54,49 @@ public final class ClusterView implements Closeable {
         }
     }
 
-    private final CuratorCache cache;
+    private static final List<String> CACHED = List.of(ZkPaths.MEMBERS, ZkPaths.VERDICTS, ZkPaths.MAINTENANCE,
+            ZkPaths.BRAKES);
+
+    private final List<CuratorCache> caches;
     private final Map<MemberId, MemberRegistration> registrations = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<MemberId, Verdict> verdicts = new ConcurrentSkipListMap<>();
     private final Map<MemberId, Maintenance> maintenance = new ConcurrentHashMap<>();
     private final Map<String, BrakeRecord> brakes = new ConcurrentHashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
-    private final CountDownLatch initialized = new CountDownLatch(1);
+    private final List<VerdictListener> verdictListeners = new CopyOnWriteArrayList<>();
+    private final CountDownLatch initialized = new CountDownLatch(CACHED.size());
 
     public ClusterView(CuratorFramework client) {
-        this.cache = CuratorCache.build(client, ZkPaths.ROOT);
-        cache.listenable().addListener(CuratorCacheListener.builder()
-                .forCreatesAndChanges((oldNode, node) -> changed(node))
-                .forDeletes(this::deleted)
-                .forInitialized(initialized::countDown)
-                .build());
+        this.caches = CACHED.stream().map(path -> {
+            CuratorCache cache = CuratorCache.build(client, path);
+            cache.listenable().addListener(CuratorCacheListener.builder()
+                    .forCreatesAndChanges((oldNode, node) -> changed(node))
+                    .forDeletes(this::deleted)
+                    .forInitialized(initialized::countDown)
+                    .build());
+            return cache;
+        }).toList();
     }
 
     public void addListener(Listener listener) {
         listeners.add(listener);
     }
 
+    /**
+     * A published verdict was created or changed. Called on Curator's event thread, also for the
+     * verdicts found by the first read of the tree: must not block (hand the work to your own thread).
+     */
+    public interface VerdictListener {
+        /** {@code old} is null for a verdict this view had not seen. */
+        void changed(MemberId id, Verdict old, Verdict now);
+    }
+
+    public void addVerdictListener(VerdictListener listener) {
+        verdictListeners.add(listener);
+    }
+
     public void start() {
-        cache.start();
+        caches.forEach(CuratorCache::start);
     }
 
     /** Waits for the first full read of the tree. */
@@ -160,7 +181,9 @@ public final class ClusterView implements Closeable {
             }
             Optional<MemberId> verdict = ZkPaths.parse(ZkPaths.VERDICTS, path);
             if (verdict.isPresent()) {
-                verdicts.put(verdict.get(), Json.read(node.getData(), Verdict.class));
+                Verdict now = Json.read(node.getData(), Verdict.class);
+                Verdict old = verdicts.put(verdict.get(), now);
+                verdictListeners.forEach(l -> notify(() -> l.changed(verdict.get(), old, now)));
                 return;
             }
             Optional<MemberId> inMaintenance = ZkPaths.parse(ZkPaths.MAINTENANCE, path);
@@ -223,6 +246,6 @@ public final class ClusterView implements Closeable {
 
     @Override
     public void close() {
-        cache.close();
+        caches.forEach(CuratorCache::close);
     }
 }

@@ -4,22 +4,36 @@ import io.hostwatch.schema.BrakeRecord;
 import io.hostwatch.schema.EpochRecord;
 import io.hostwatch.schema.HostwatchException;
 import io.hostwatch.schema.Json;
+import io.hostwatch.schema.MemberId;
 import io.hostwatch.schema.Verdict;
 import io.hostwatch.schema.ZkPaths;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Epoch-guarded writes of verdicts. A leader first {@link #acquireEpoch takes an epoch} by bumping
  * the version of {@link ZkPaths#EPOCH}; every verdict write is then a multi-op that checks that
  * version, so once another instance has taken a newer epoch the old leader's writes fail with
  * {@link FencedException} and nothing stale lands.
+ *
+ * <p>A verdict that is a {@linkplain VerdictHistory#isTransition transition} is also appended to
+ * the member's history ({@link ZkPaths#history}) in the same multi-op, so a fenced leader writes
+ * no history either; right after, the oldest entries beyond {@code historySize} are deleted.
  */
 public final class VerdictStore {
+    private static final Logger LOG = LoggerFactory.getLogger(VerdictStore.class);
+
+    /** Transitions kept per member when no size is given ({@code history.size}). */
+    public static final int DEFAULT_HISTORY_SIZE = 100;
+
     /** The writer's epoch is no longer current: it must stop acting as leader. */
     public static final class FencedException extends HostwatchException {
         private static final long serialVersionUID = 1L;
@@ -31,10 +45,20 @@ public final class VerdictStore {
 
     private final CuratorFramework client;
     private final Clock clock;
+    private final int historySize;
 
     public VerdictStore(CuratorFramework client, Clock clock) {
+        this(client, clock, DEFAULT_HISTORY_SIZE);
+    }
+
+    /** {@code historySize}: transitions kept per member (at least 1). */
+    public VerdictStore(CuratorFramework client, Clock clock, int historySize) {
+        if (historySize < 1) {
+            throw new IllegalArgumentException("history size must be at least 1, not " + historySize);
+        }
         this.client = client;
         this.clock = clock;
+        this.historySize = historySize;
     }
 
     /** Takes the next epoch for {@code leader}; the returned number is the epoch znode's new version. */
@@ -74,12 +98,94 @@ public final class VerdictStore {
     }
 
     /**
-     * Writes a verdict if {@code epoch} is still current.
+     * Writes a verdict if {@code epoch} is still current, and records it in the member's history
+     * when it is a transition from {@code previous} (the member's last published verdict, null
+     * for its first), all in one multi-op.
      *
-     * @throws FencedException when a newer leader has taken over
+     * @throws FencedException when a newer leader has taken over; then nothing was written
+     */
+    public void write(Verdict next, Verdict previous, long epoch) {
+        MemberId id = next.id();
+        String path = ZkPaths.verdict(id);
+        byte[] data = Json.write(next);
+        boolean transition = VerdictHistory.isTransition(previous, next);
+        try {
+            try {
+                commit(path, data, transition, id, epoch, false);
+            } catch (KeeperException.NoNodeException missing) {
+                // The member's first verdict, or a parent container that ZooKeeper removed.
+                ensureParent(path);
+                if (transition) {
+                    ensureNode(ZkPaths.history(id));
+                }
+                commit(path, data, transition, id, epoch, client.checkExists().forPath(path) == null);
+            }
+        } catch (KeeperException.BadVersionException e) {
+            throw new FencedException(epoch);
+        } catch (Exception e) {
+            throw translate("write the verdict of " + id, e);
+        }
+        if (transition) {
+            trimHistory(ZkPaths.history(id));
+        }
+    }
+
+    /**
+     * Like {@link #write(Verdict, Verdict, long)} for a caller that does not keep the previous
+     * verdict: it is read from ZooKeeper first (one more round trip).
      */
     public void write(Verdict verdict, long epoch) {
-        guardedWrite(ZkPaths.verdict(verdict.id()), Json.write(verdict), epoch, "the verdict of " + verdict.id());
+        Verdict previous;
+        try {
+            previous = Json.read(client.getData().forPath(ZkPaths.verdict(verdict.id())), Verdict.class);
+        } catch (KeeperException.NoNodeException none) {
+            previous = null;
+        } catch (HostwatchException unreadable) {
+            previous = null;
+        } catch (Exception e) {
+            throw translate("read the verdict of " + verdict.id(), e);
+        }
+        write(verdict, previous, epoch);
+    }
+
+    private void commit(String path, byte[] data, boolean transition, MemberId id, long epoch, boolean create)
+            throws Exception {
+        List<CuratorOp> ops = new ArrayList<>(3);
+        ops.add(client.transactionOp().check().withVersion((int) epoch).forPath(ZkPaths.EPOCH));
+        ops.add(create ? client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(path, data)
+                : client.transactionOp().setData().forPath(path, data));
+        if (transition) {
+            ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
+                    .forPath(ZkPaths.historyEntryPrefix(id), data));
+        }
+        client.transaction().forOperations(ops);
+    }
+
+    /**
+     * Deletes the member's oldest history entries beyond {@code historySize}, in the background so
+     * that the detector does not wait for it. Only the oldest are ever deleted, so the newest
+     * {@code historySize} survive whoever trims; a failure is logged and the next transition trims again.
+     */
+    private void trimHistory(String dir) {
+        try {
+            client.getChildren().inBackground((c, event) -> {
+                if (event.getResultCode() != KeeperException.Code.OK.intValue()) {
+                    LOG.debug("cannot list history {}: {}", dir, KeeperException.Code.get(event.getResultCode()));
+                    return;
+                }
+                List<String> entries = VerdictHistory.oldestFirst(event.getChildren());
+                for (int i = 0; i < entries.size() - historySize; i++) {
+                    c.delete().inBackground((cc, deleted) -> {
+                        int rc = deleted.getResultCode();
+                        if (rc != KeeperException.Code.OK.intValue() && rc != KeeperException.Code.NONODE.intValue()) {
+                            LOG.debug("cannot trim {}: {}", deleted.getPath(), KeeperException.Code.get(rc));
+                        }
+                    }).forPath(dir + "/" + entries.get(i));
+                }
+            }).forPath(dir);
+        } catch (Exception e) {
+            LOG.warn("cannot trim the history {}: {}", dir, e.toString());
+        }
     }
 
     /**
@@ -112,13 +218,23 @@ public final class VerdictStore {
     private void ensureParent(String path) throws Exception {
         String parent = path.substring(0, path.lastIndexOf('/'));
         if (client.checkExists().forPath(parent) == null) {
-            createQuietly(parent, new byte[0]);
+            createQuietly(parent, new byte[0], CreateMode.CONTAINER);
+        }
+    }
+
+    private void ensureNode(String path) throws Exception {
+        if (client.checkExists().forPath(path) == null) {
+            createQuietly(path, new byte[0], CreateMode.CONTAINER);
         }
     }
 
     private void createQuietly(String path, byte[] data) {
+        createQuietly(path, data, CreateMode.PERSISTENT);
+    }
+
+    private void createQuietly(String path, byte[] data, CreateMode mode) {
         try {
-            client.create().creatingParentContainersIfNeeded().forPath(path, data);
+            client.create().creatingParentContainersIfNeeded().withMode(mode).forPath(path, data);
         } catch (KeeperException.NodeExistsException ignored) {
             // created concurrently: fine
         } catch (Exception e) {

@@ -148,6 +148,44 @@ class StorageObserverTest {
     }
 
     @Test
+    void afterAHeartbeatLossOnlyANewAdvanceIsFresh() throws Exception {
+        write(ID, 1, INC, Set.of());
+        observer.track(ID);
+        read(ID);
+        advance(1000);
+        write(ID, 2, INC, Set.of());
+        read(ID);
+        advance(500);
+        long lostAt = nanos.get();
+        assertThat(observer.current(ID).status()).as("by the usual rule").isEqualTo(SignalStatus.Storage.FRESH);
+
+        var judged = observer.judge(ID, lostAt);
+        // No write since the loss: undecided, the judgement keeps reading.
+        assertThat(judged).isNotDone();
+        advance(200);
+        write(ID, 3, INC, Set.of());
+        Evidence.Storage fresh = judged.get(5, TimeUnit.SECONDS);
+        assertThat(fresh.status()).isEqualTo(SignalStatus.Storage.FRESH);
+        assertThat(fresh.seq()).isEqualTo(3);
+    }
+
+    @Test
+    void afterAHeartbeatLossASilentSlotGoesStale() throws Exception {
+        write(ID, 1, INC, Set.of());
+        observer.track(ID);
+        read(ID);
+        advance(1000);
+        write(ID, 2, INC, Set.of());
+        read(ID);
+        long lostAt = nanos.get();
+        var judged = observer.judge(ID, lostAt);
+        assertThat(judged).isNotDone();
+        advance(3100);
+        Evidence.Storage stale = judged.get(5, TimeUnit.SECONDS);
+        assertThat(stale.status()).isEqualTo(SignalStatus.Storage.STALE);
+    }
+
+    @Test
     void aHungReadIsUnknownAndHoldsOneThreadOnly() throws Exception {
         Path fifo = StorageRecordCodec.slot(root, ID);
         Files.createDirectories(fifo.getParent());

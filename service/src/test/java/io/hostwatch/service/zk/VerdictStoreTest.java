@@ -1,0 +1,56 @@
+package io.hostwatch.service.zk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hostwatch.schema.Json;
+import io.hostwatch.schema.State;
+import io.hostwatch.schema.Verdict;
+import io.hostwatch.schema.ZkPaths;
+import java.time.Clock;
+import java.time.Instant;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Epoch fencing on a real ZooKeeper: a superseded leader's write fails and changes nothing. */
+@Timeout(60)
+class VerdictStoreTest {
+    private static Verdict verdict(State state, long epoch) {
+        return new Verdict("compute", "h1", "192.0.2.1", state, "test", Instant.EPOCH, false, null, "inc", epoch,
+                null, Instant.EPOCH);
+    }
+
+    @Test
+    void supersededEpochCannotWrite() throws Exception {
+        System.setProperty("zookeeper.admin.enableServer", "false");
+        try (TestingServer zk = new TestingServer();
+             CuratorFramework c1 = CuratorFrameworkFactory.newClient(zk.getConnectString(), new RetryOneTime(100));
+             CuratorFramework c2 = CuratorFrameworkFactory.newClient(zk.getConnectString(), new RetryOneTime(100))) {
+            c1.start();
+            c2.start();
+            VerdictStore first = new VerdictStore(c1, Clock.systemUTC());
+            VerdictStore second = new VerdictStore(c2, Clock.systemUTC());
+
+            long e1 = first.acquireEpoch("first");
+            first.write(verdict(State.RUNNING, e1), e1);
+            long e2 = second.acquireEpoch("second");
+            assertThat(e2).isGreaterThan(e1);
+            assertThat(second.currentEpoch()).isEqualTo(e2);
+
+            assertThatThrownBy(() -> first.write(verdict(State.DEAD, e1), e1))
+                    .isInstanceOf(VerdictStore.FencedException.class);
+            Verdict stored = Json.read(c2.getData().forPath(ZkPaths.verdict(verdict(State.RUNNING, 0).id())),
+                    Verdict.class);
+            assertThat(stored.state()).isEqualTo(State.RUNNING);
+            assertThat(stored.epoch()).isEqualTo(e1);
+
+            second.write(verdict(State.SERVICE_UNREACHABLE, e2), e2);
+            assertThat(Json.read(c1.getData().forPath(ZkPaths.verdict(stored.id())), Verdict.class).state())
+                    .isEqualTo(State.SERVICE_UNREACHABLE);
+        }
+    }
+}
