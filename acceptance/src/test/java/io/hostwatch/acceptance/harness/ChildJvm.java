@@ -104,6 +104,8 @@ public class ChildJvm implements Closeable {
 
     @Override
     public void close() {
+        // A command prefix that forks would leave the JVM behind: end every descendant too.
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
         if (process.isAlive()) {
             signal("CONT");
             process.destroyForcibly();
