@@ -12,8 +12,9 @@ public final class ServiceProcess extends ChildJvm {
     private final int port;
     private final int adminPort;
 
-    private ServiceProcess(String name, List<String> prefix, List<String> jvmArgs, int port, int adminPort) {
-        super(name, prefix, jvmArgs, jar("hostwatch.serviceJar"), List.of("server"));
+    private ServiceProcess(String name, List<String> prefix, List<String> jvmArgs, List<String> args, int port,
+                           int adminPort) {
+        super(name, prefix, jvmArgs, jar("hostwatch.serviceJar"), args);
         this.port = port;
         this.adminPort = adminPort;
     }
@@ -31,6 +32,20 @@ public final class ServiceProcess extends ChildJvm {
     /** Starts a service instance under a command prefix (e.g. {@code env LD_PRELOAD=...}). */
     public static ServiceProcess startIn(List<String> prefix, String name, String zk, Path storage,
                                          String sessionTimeout, Map<String, String> overrides) {
+        return startIn(prefix, name, null, zk, storage, sessionTimeout, overrides);
+    }
+
+    /**
+     * Starts a service instance from the YAML file {@code config} (null: none), under a command
+     * prefix; the settings of {@link #start} and {@code overrides} still apply on top of it. The
+     * file must declare one application and one admin connector
+     * ({@code server: {applicationConnectors: [{type: http}], adminConnectors: [{type: http}]}}),
+     * whose ports and bind addresses are set here. A setting that is an object of its own and
+     * empty by default, such as a secret's {@code {env: NAME}}, can only be given in the file: a
+     * {@code -Ddw.} override cannot create it.
+     */
+    public static ServiceProcess startIn(List<String> prefix, String name, Path config, String zk, Path storage,
+                                         String sessionTimeout, Map<String, String> overrides) {
         int port = freePort();
         int admin = freePort();
         List<String> args = new ArrayList<>();
@@ -43,7 +58,8 @@ public final class ServiceProcess extends ChildJvm {
         args.add("-Ddw.storage.root=" + storage);
         args.add("-Ddw.logging.level=INFO");
         overrides.forEach((k, v) -> args.add("-Ddw." + k + "=" + v));
-        return new ServiceProcess(name, prefix, args, port, admin);
+        List<String> command = config == null ? List.of("server") : List.of("server", config.toString());
+        return new ServiceProcess(name, prefix, args, command, port, admin);
     }
 
     public String url() {

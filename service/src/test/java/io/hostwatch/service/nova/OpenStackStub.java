@@ -30,25 +30,28 @@ import java.util.function.Predicate;
  * ({@code notifications}) on 127.0.0.1, built from the shapes in NOVA-CONTRACT.md. It records every
  * call it receives. Knobs make it expire or reject tokens, go down (503), hang, refuse a force-up
  * while "evacuation records remain", and answer 403/406/404/409 the way the real services do.
+ *
+ * <p>Public (with {@link StubCompute}) for the acceptance module, which gets it from this module's
+ * test-jar: {@code NovaPowerLossIT} runs it in the test JVM for a service process on real hosts.
  */
-final class OpenStackStub implements AutoCloseable {
-    static final String USER = "hostwatch";
-    static final String PASSWORD = "s3cret-password";
-    static final String PROJECT = "service";
+public final class OpenStackStub implements AutoCloseable {
+    public static final String USER = "hostwatch";
+    public static final String PASSWORD = "s3cret-password";
+    public static final String PROJECT = "service";
     static final String APP_CRED_ID = "0f1e2d3c4b5a";
     static final String APP_CRED_SECRET = "app-cred-secret";
-    static final String REGION = "RegionOne";
+    public static final String REGION = "RegionOne";
 
     /** One call the stub received; {@code status} is set once it answered (0 while it hangs). */
-    static final class Call {
-        final String method;
-        final String path;
-        final String query;
+    public static final class Call {
+        public final String method;
+        public final String path;
+        public final String query;
         final String token;
         final String microversion;
-        final String body;
-        final Instant at = Instant.now();
-        volatile int status;
+        public final String body;
+        public final Instant at = Instant.now();
+        public volatile int status;
 
         Call(String method, String path, String query, String token, String microversion, String body) {
             this.method = method;
@@ -59,7 +62,7 @@ final class OpenStackStub implements AutoCloseable {
             this.body = body;
         }
 
-        JsonNode json() {
+        public JsonNode json() {
             return OpenStackHttp.parse(body);
         }
 
@@ -79,7 +82,7 @@ final class OpenStackStub implements AutoCloseable {
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
     private final AtomicInteger tokenSeq = new AtomicInteger();
-    final StubCompute compute = new StubCompute();
+    public final StubCompute compute = new StubCompute();
     final StubMasakari masakari = new StubMasakari();
     private volatile Duration tokenTtl = Duration.ofHours(1);
     private volatile boolean rejectAllTokens;
@@ -93,7 +96,7 @@ final class OpenStackStub implements AutoCloseable {
         server.start();
     }
 
-    static OpenStackStub start() {
+    public static OpenStackStub start() {
         try {
             return new OpenStackStub();
         } catch (IOException e) {
@@ -101,11 +104,11 @@ final class OpenStackStub implements AutoCloseable {
         }
     }
 
-    String base() {
+    public String base() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    String authUrl() {
+    public String authUrl() {
         return base() + "/identity/v3";
     }
 
@@ -147,20 +150,20 @@ final class OpenStackStub implements AutoCloseable {
 
     // ---- what it received --------------------------------------------------------------------
 
-    List<Call> calls() {
+    public List<Call> calls() {
         return List.copyOf(calls);
     }
 
-    List<Call> calls(Predicate<Call> filter) {
+    public List<Call> calls(Predicate<Call> filter) {
         return calls.stream().filter(filter).toList();
     }
 
-    long authentications() {
+    public long authentications() {
         return calls.stream().filter(c -> c.path.endsWith("/auth/tokens")).count();
     }
 
     /** Answered {@code PUT /os-services/{id}} calls whose body has {@code forced_down} = {@code value}. */
-    List<Call> forcedDownCalls(boolean value) {
+    public List<Call> forcedDownCalls(boolean value) {
         return calls(c -> c.method.equals("PUT") && c.path.contains("/os-services/") && c.json() != null
                 && c.json().path("forced_down").isBoolean() && c.json().get("forced_down").asBoolean() == value);
     }

@@ -19,19 +19,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /** The stub's Nova: {@code GET /os-services} and {@code PUT /os-services/{id}} at microversion 2.53+. */
-final class StubCompute {
+public final class StubCompute {
     private static final Pattern UUID_FORMAT = Pattern.compile(
             "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final Pattern MICROVERSION = Pattern.compile("compute (\\d+)\\.(\\d+)");
     private static final Set<String> UPDATE_KEYS = Set.of("status", "disabled_reason", "forced_down");
 
     /** One nova-compute service; {@code id} null for an entry of a cell that is down. */
-    static final class Service {
-        final String id;
-        final String host;
-        volatile boolean forcedDown;
-        volatile String status = "enabled";
-        volatile String disabledReason;
+    public static final class Service {
+        public final String id;
+        public final String host;
+        public volatile boolean forcedDown;
+        public volatile String status = "enabled";
+        public volatile String disabledReason;
 
         Service(String id, String host) {
             this.id = id;
@@ -45,7 +45,7 @@ final class StubCompute {
     private volatile boolean forbidden;
 
     /** Registers a nova-compute service on {@code host}; returns its UUID. */
-    String addService(String host) {
+    public String addService(String host) {
         String id = UUID.randomUUID().toString();
         services.add(new Service(id, host));
         return id;
@@ -56,7 +56,7 @@ final class StubCompute {
         services.add(new Service(null, host));
     }
 
-    Service service(String id) {
+    public Service service(String id) {
         return services.stream().filter(s -> id.equals(s.id)).findFirst().orElseThrow();
     }
 
