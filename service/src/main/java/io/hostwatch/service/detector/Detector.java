@@ -346,18 +346,29 @@ public final class Detector implements Closeable {
         }
     }
 
+    /**
+     * The brake this instance engaged holds until an operator's release arrives, even while the
+     * cache still shows an older, released record; otherwise the stored record decides.
+     */
     private boolean brakeEngaged(String group) {
-        BrakeRecord record = view.brake(group).orElse(null);
-        if (record != null && !record.engaged()) {
-            return false;
+        if (brakesEngaged.contains(group)) {
+            return true;
         }
-        return brakesEngaged.contains(group) || record != null;
+        return view.brake(group).map(BrakeRecord::engaged).orElse(false);
     }
 
     private void onBrakeChanged(String group) {
         BrakeRecord record = view.brake(group).orElse(null);
         if (record != null && record.engaged()) {
             brakesEngaged.add(group);
+            // Engaged elsewhere (an earlier leader): hold what this instance published as actionable.
+            if (mayJudge()) {
+                for (Verdict v : Map.copyOf(published).values()) {
+                    if (v.group().equals(group) && v.actionable()) {
+                        reclassify(v);
+                    }
+                }
+            }
             return;
         }
         if (brakesEngaged.remove(group) || record != null) {

@@ -1,5 +1,6 @@
 package io.hostwatch.service.nova;
 
+import io.hostwatch.service.testing.BlackholePort;
 import io.hostwatch.service.testing.FakeMember;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,4 +1,4 @@
-package io.hostwatch.service.nova;
+package io.hostwatch.service.testing;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -14,11 +14,11 @@ import java.util.List;
  * kernel drops further SYNs and a connection attempt neither succeeds nor is refused. To the ping
  * probe it is a host that is gone, without leaving the loopback interface.
  */
-final class BlackholePort implements AutoCloseable {
+public final class BlackholePort implements AutoCloseable {
     private final ServerSocket server;
     private final List<Socket> fillers = new ArrayList<>();
 
-    BlackholePort() throws IOException {
+    public BlackholePort() throws IOException {
         InetAddress lo = InetAddress.getLoopbackAddress();
         server = new ServerSocket(0, 1, lo);
         for (int i = 0; i < 16; i++) {
@@ -34,7 +34,7 @@ final class BlackholePort implements AutoCloseable {
         throw new IllegalStateException("the accept queue never filled up; cannot make a silent port here");
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
