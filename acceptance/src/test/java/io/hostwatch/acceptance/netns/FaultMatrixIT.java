@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hostwatch.acceptance.harness.ChildJvm;
-import io.hostwatch.acceptance.harness.Cluster;
 import io.hostwatch.acceptance.harness.Privileges;
 import io.hostwatch.acceptance.harness.Rest;
 import io.hostwatch.acceptance.harness.ServiceProcess;
@@ -15,7 +13,6 @@ import io.hostwatch.acceptance.netns.Scenario.Member;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -62,14 +59,14 @@ class FaultMatrixIT {
     static Scenario.Testbed bed;
     static final FaultFigures FIGURES = new FaultFigures(SESSION);
     static final Map<String, String> SETTINGS = new LinkedHashMap<>();
-    static final Map<String, String> JARS = new LinkedHashMap<>();
+    static JarSnapshot jars;
     /** Per run of the ICMP row: how the probe got its answer, and how many echo requests the victim dropped. */
     static final List<String> ICMP_RUNS = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void startLab() throws Exception {
         Privileges.requireRootWith("ip", "nft");
-        snapshotJars();
+        jars = JarSnapshot.take("fault-matrix");
         SlotFreeze.unfreezeAll(STORAGE);
         deleteTree(STORAGE);
         Files.createDirectories(STORAGE);
@@ -84,9 +81,7 @@ class FaultMatrixIT {
                 Map.of("detection.recheckInterval", SETTINGS.get("detection.recheckInterval"),
                         "detection.isolationAddresses", gateway.address()));
         lab.adopt(service);
-        Cluster.awaitLeader(service);
-        await("detector judging").atMost(SESSION.plusSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> Rest.get(service.url() + "/v1/detector").body().path("judging").asBoolean());
+        JarSnapshot.awaitJudging(service, SESSION);
         SETTINGS.put("agent --isolation-address", gateway.address());
         bed = new Scenario.Testbed(lab, lab.rootAddress() + ":" + zk.getPort(), STORAGE, service.url(), SESSION,
                 List.of("--isolation-address", gateway.address()), FIGURES);
@@ -107,23 +102,9 @@ class FaultMatrixIT {
                 lab.close();
             }
             SlotFreeze.unfreezeAll(STORAGE);
-            JARS.forEach((property, original) -> System.setProperty(property, original));
-        }
-    }
-
-    /**
-     * Runs the agents and the service from a copy of the jars taken now, so that a rebuild of the
-     * modules while the suite runs cannot change (or truncate) a jar under a running JVM.
-     */
-    private static void snapshotJars() throws IOException {
-        Path dir = Path.of("target", "fault-matrix", "jars").toAbsolutePath();
-        Files.createDirectories(dir);
-        for (String property : List.of("hostwatch.clientJar", "hostwatch.serviceJar")) {
-            Path original = ChildJvm.jar(property);
-            Path copy = dir.resolve(original.getFileName());
-            Files.copy(original, copy, StandardCopyOption.REPLACE_EXISTING);
-            JARS.put(property, System.getProperty(property));
-            System.setProperty(property, copy.toString());
+            if (jars != null) {
+                jars.close();
+            }
         }
     }
 

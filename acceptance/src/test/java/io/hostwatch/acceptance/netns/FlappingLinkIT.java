@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hostwatch.acceptance.harness.ChildJvm;
-import io.hostwatch.acceptance.harness.Cluster;
 import io.hostwatch.acceptance.harness.Privileges;
 import io.hostwatch.acceptance.harness.Rest;
 import io.hostwatch.acceptance.harness.ServiceProcess;
@@ -15,11 +13,9 @@ import io.hostwatch.acceptance.netns.Scenario.Member;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -65,12 +61,12 @@ class FlappingLinkIT {
     static TestingServer zk;
     static ServiceProcess service;
     static Scenario.Testbed bed;
-    static final Map<String, String> JARS = new LinkedHashMap<>();
+    static JarSnapshot jars;
 
     @BeforeAll
     static void startLab() throws Exception {
         Privileges.requireRootWith("ip", "nft");
-        snapshotJars();
+        jars = JarSnapshot.take("flapping-link");
         deleteTree(STORAGE);
         Files.createDirectories(STORAGE);
         lab = NetnsLab.open("t", 0);
@@ -84,9 +80,7 @@ class FlappingLinkIT {
                         "flap.window", "10m",
                         "flap.holdDown", "10m"));
         lab.adopt(service);
-        Cluster.awaitLeader(service);
-        await("detector judging").atMost(SESSION.plusSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> Rest.get(service.url() + "/v1/detector").body().path("judging").asBoolean());
+        JarSnapshot.awaitJudging(service, SESSION);
         bed = new Scenario.Testbed(lab, lab.rootAddress() + ":" + zk.getPort(), STORAGE, service.url(), SESSION,
                 List.of("--isolation-address", gateway.address()), new FaultFigures(SESSION));
     }
@@ -98,20 +92,9 @@ class FlappingLinkIT {
                 lab.close();
             }
         } finally {
-            JARS.forEach((property, original) -> System.setProperty(property, original));
-        }
-    }
-
-    /** As {@link FaultMatrixIT}: run the JVMs from copies, so that a rebuild cannot change a jar under them. */
-    private static void snapshotJars() throws IOException {
-        Path dir = Path.of("target", "flapping-link", "jars").toAbsolutePath();
-        Files.createDirectories(dir);
-        for (String property : List.of("hostwatch.clientJar", "hostwatch.serviceJar")) {
-            Path original = ChildJvm.jar(property);
-            Path copy = dir.resolve(original.getFileName());
-            Files.copy(original, copy, StandardCopyOption.REPLACE_EXISTING);
-            JARS.put(property, System.getProperty(property));
-            System.setProperty(property, copy.toString());
+            if (jars != null) {
+                jars.close();
+            }
         }
     }
 

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hostwatch.acceptance.harness.ChildJvm;
-import io.hostwatch.acceptance.harness.Cluster;
 import io.hostwatch.acceptance.harness.Privileges;
 import io.hostwatch.acceptance.harness.Rest;
 import io.hostwatch.acceptance.harness.ServiceProcess;
@@ -16,11 +14,9 @@ import io.hostwatch.service.nova.OpenStackStub;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -68,12 +64,12 @@ class NovaPowerLossIT {
     static OpenStackStub stub;
     static ServiceProcess service;
     static Scenario.Testbed bed;
-    static final Map<String, String> JARS = new LinkedHashMap<>();
+    static JarSnapshot jars;
 
     @BeforeAll
     static void startLab() throws Exception {
         Privileges.requireRootWith("ip", "nft");
-        snapshotJars();
+        jars = JarSnapshot.take("nova-power-loss");
         deleteTree(STORAGE);
         Files.createDirectories(STORAGE);
         lab = NetnsLab.open("t", 0);
@@ -87,9 +83,7 @@ class NovaPowerLossIT {
                 Map.of("detection.recheckInterval", FaultMatrixIT.RECHECK.toSeconds() + "s",
                         "detection.isolationAddresses", gateway.address()));
         lab.adopt(service);
-        Cluster.awaitLeader(service);
-        await("detector judging").atMost(SESSION.plusSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> Rest.get(service.url() + "/v1/detector").body().path("judging").asBoolean());
+        JarSnapshot.awaitJudging(service, SESSION);
         bed = new Scenario.Testbed(lab, lab.rootAddress() + ":" + zk.getPort(), STORAGE, service.url(), SESSION,
                 List.of("--isolation-address", gateway.address(), "--isolation-response", "true",
                         "--fence-after", "2s", "--isolation-response-timeout", "2s"),
@@ -133,20 +127,9 @@ class NovaPowerLossIT {
                 lab.close();
             }
         } finally {
-            JARS.forEach((property, original) -> System.setProperty(property, original));
-        }
-    }
-
-    /** As {@link FaultMatrixIT}: run the JVMs from copies, so that a rebuild cannot change a jar under them. */
-    private static void snapshotJars() throws IOException {
-        Path dir = DIR.resolve("jars");
-        Files.createDirectories(dir);
-        for (String property : List.of("hostwatch.clientJar", "hostwatch.serviceJar")) {
-            Path original = ChildJvm.jar(property);
-            Path copy = dir.resolve(original.getFileName());
-            Files.copy(original, copy, StandardCopyOption.REPLACE_EXISTING);
-            JARS.put(property, System.getProperty(property));
-            System.setProperty(property, copy.toString());
+            if (jars != null) {
+                jars.close();
+            }
         }
     }
 
