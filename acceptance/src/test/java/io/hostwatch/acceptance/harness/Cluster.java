@@ -59,8 +59,12 @@ public final class Cluster implements AutoCloseable {
             agents.add(a);
             started.add(a);
         }
+        // RUNNING as published by the leader (epoch >= 1), not only the registration seen by the cache.
         await("agents RUNNING").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .until(() -> hosts.stream().allMatch(h -> "RUNNING".equals(state(group, h))));
+                .until(() -> hosts.stream().allMatch(h -> {
+                    JsonNode v = member(group, h);
+                    return v != null && "RUNNING".equals(v.path("state").asText()) && v.path("epoch").asLong() >= 1;
+                }));
         return started;
     }
 
