@@ -10,17 +10,13 @@ import io.hostwatch.acceptance.harness.ServiceProcess;
 import io.hostwatch.acceptance.harness.ZooKeeperServers;
 import io.hostwatch.acceptance.netns.FaultFigures.Kind;
 import io.hostwatch.acceptance.netns.Scenario.Member;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,8 +64,7 @@ class FaultMatrixIT {
         Privileges.requireRootWith("ip", "nft");
         jars = JarSnapshot.take("fault-matrix");
         SlotFreeze.unfreezeAll(STORAGE);
-        deleteTree(STORAGE);
-        Files.createDirectories(STORAGE);
+        JarSnapshot.emptyDir(STORAGE);
         lab = NetnsLab.open("t", 0);
         NetnsHost gateway = lab.addGateway();
         zk = ZooKeeperServers.start();
@@ -306,14 +301,4 @@ class FaultMatrixIT {
         return v.path("state").asText() + ", storage " + evidence(v, "storage").path("status").asText();
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

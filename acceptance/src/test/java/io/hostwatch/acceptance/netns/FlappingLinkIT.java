@@ -10,16 +10,12 @@ import io.hostwatch.acceptance.harness.ServiceProcess;
 import io.hostwatch.acceptance.harness.ZooKeeperServers;
 import io.hostwatch.acceptance.netns.FaultFigures.Kind;
 import io.hostwatch.acceptance.netns.Scenario.Member;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.apache.curator.test.TestingServer;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
@@ -67,8 +63,7 @@ class FlappingLinkIT {
     static void startLab() throws Exception {
         Privileges.requireRootWith("ip", "nft");
         jars = JarSnapshot.take("flapping-link");
-        deleteTree(STORAGE);
-        Files.createDirectories(STORAGE);
+        JarSnapshot.emptyDir(STORAGE);
         lab = NetnsLab.open("t", 0);
         NetnsHost gateway = lab.addGateway();
         zk = ZooKeeperServers.start();
@@ -198,14 +193,4 @@ class FlappingLinkIT {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

@@ -11,12 +11,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
- * Runs a suite's agents and service from copies of the jars taken when it starts, so that a rebuild
+ * Set-up shared by the network-namespace suites. Above all: runs a suite's agents and service from
+ * copies of the jars taken when it starts, so that a rebuild
  * of the modules while the suite runs cannot change (or truncate) a jar under a running JVM.
  * {@link #close()} points the jar properties back at the originals.
  */
@@ -46,6 +49,18 @@ final class JarSnapshot implements AutoCloseable {
         Cluster.awaitLeader(service);
         await("detector judging").atMost(session.plusSeconds(30)).pollInterval(Duration.ofMillis(200))
                 .until(() -> Rest.get(service.url() + "/v1/detector").body().path("judging").asBoolean());
+    }
+
+    /** Makes {@code dir} an empty directory: a suite's storage starts with no slot of an earlier run. */
+    static void emptyDir(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> all = Files.walk(dir)) {
+                for (Path p : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+        Files.createDirectories(dir);
     }
 
     @Override

@@ -16,10 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.curator.test.TestingServer;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
@@ -70,8 +68,7 @@ class NovaPowerLossIT {
     static void startLab() throws Exception {
         Privileges.requireRootWith("ip", "nft");
         jars = JarSnapshot.take("nova-power-loss");
-        deleteTree(STORAGE);
-        Files.createDirectories(STORAGE);
+        JarSnapshot.emptyDir(STORAGE);
         lab = NetnsLab.open("t", 0);
         NetnsHost gateway = lab.addGateway();
         zk = ZooKeeperServers.start();
@@ -217,14 +214,4 @@ class NovaPowerLossIT {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }
