@@ -25,8 +25,8 @@ import java.util.regex.Pattern;
  * @param storageRoot shared storage directory; the slot is {@code <root>/<group>/<host>.hb}
  * @param sessionTimeout ZooKeeper session timeout (default 6 s): how long after this host stops
  *        answering ZooKeeper deletes its heartbeat znode
- * @param connectionTimeout Curator's connection timeout, and how long start-up waits for the first
- *        connection (default 3 s)
+ * @param connectionTimeout Curator's connection timeout: how long one connection attempt may take
+ *        (default 3 s); the agent keeps trying after it
  * @param storageInterval how often the storage slot is rewritten (default 1 s)
  * @param healthCommand shell command ({@code /bin/sh -c}) whose exit status 0 means the supervised
  *        service is healthy; {@code null} for none
@@ -35,8 +35,8 @@ import java.util.regex.Pattern;
  * @param healthInterval how often the service is checked, and the health command's timeout
  *        (default 2 s)
  * @param healthFailures consecutive failed checks before the service counts as down (default 2)
- * @param registrationWait how long start-up waits for a heartbeat znode left by a previous process
- *        of this host to expire (default 4 × session timeout)
+ * @param registrationWait how long one registration attempt waits for a heartbeat znode left by a
+ *        previous process of this host to expire (default 4 × session timeout); then it tries again
  * @param isolationAddresses literal IP addresses that answer while this host's network works; empty
  *        or {@code null} means the host's IPv4 default gateways (see {@link IsolationGuard})
  * @param fenceAfter how long this host must be isolated before its isolation response runs

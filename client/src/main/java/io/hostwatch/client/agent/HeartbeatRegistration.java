@@ -164,11 +164,11 @@ public final class HeartbeatRegistration implements Closeable {
     private PersistentNode newNode() {
         PersistentNode created = new PersistentNode(client, CreateMode.EPHEMERAL, false, path, Json.write(registration));
         AtomicInteger creations = new AtomicInteger();
-        created.getListenable().addListener(p -> {
+        created.getListenable().addListener(GuardedNodeListener.guard(p -> {
             if (creations.incrementAndGet() > 1) {
                 log.info("heartbeat znode {} created again (session 0x{})", p, Long.toHexString(sessionId()));
             }
-        });
+        }));
         created.start();
         return created;
     }

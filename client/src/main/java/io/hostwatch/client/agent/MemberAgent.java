@@ -6,13 +6,13 @@ import io.hostwatch.schema.HostwatchException;
 import io.hostwatch.schema.MemberId;
 import io.hostwatch.schema.MemberRegistration;
 import io.hostwatch.schema.StorageFlag;
+import io.hostwatch.schema.ZkPaths;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -25,8 +25,14 @@ import org.slf4j.LoggerFactory;
  * The member agent of one host: the storage heartbeat, the network heartbeat and, when configured,
  * supervision of the host's service, started and stopped in a safe order.
  *
- * <p>{@link #start()} proves the storage directory writable before it touches ZooKeeper, and
- * registers nothing when any step fails. {@link #close()} is the graceful stop: the storage record
+ * <p>{@link #start()} proves the storage directory writable before it touches ZooKeeper (an
+ * unwritable one is a configuration error: start fails and nothing is registered), then starts the
+ * storage heartbeat, the isolation guard and the registration, and returns. It never waits for
+ * ZooKeeper: with ZooKeeper unreachable, slow, or still holding a previous process's znode, the
+ * storage heartbeat and the isolation guard run (an agent started on an isolated host marks
+ * {@code ISOLATED} and fences) and registration is tried until it succeeds
+ * ({@link #awaitRegistered(Duration)}, {@link #onRegistered(Runnable)}). The agent ends only when
+ * it is closed. {@link #close()} is the graceful stop: the storage record
  * says {@link StorageFlag#STOPPING} and the znode says {@code leaving} before the znode is removed,
  * so the detector reports {@code STOPPED}, never a failure.
  *
@@ -41,6 +47,7 @@ import org.slf4j.LoggerFactory;
 public final class MemberAgent implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(MemberAgent.class);
     private static final long EXECUTOR_STOP_WAIT_MILLIS = 5_000;
+    private static final Duration MAX_REGISTRATION_BACKOFF = Duration.ofSeconds(5);
 
     private final AtomicReference<Lifecycle> state = new AtomicReference<>(Lifecycle.LATENT);
     private final AgentConfig config;
@@ -53,7 +60,9 @@ public final class MemberAgent implements Closeable {
     private ScheduledExecutorService isolationScheduler;
     private StorageHeartbeatWriter writer;
     private CuratorFramework client;
-    private HeartbeatRegistration registration;
+    private RegistrationLoop registrationLoop;
+    private volatile Runnable registeredCallback = () -> { };
+    private final Object supervisorLock = new Object();
     private ServiceSupervisor supervisor;
     private IsolationGuard isolationGuard;
 
@@ -88,11 +97,31 @@ public final class MemberAgent implements Closeable {
     }
 
     /**
-     * Starts the agent and returns once the heartbeat znode is registered.
+     * Called once on the registering thread when the heartbeat znode is first registered; it must
+     * not block for long. Set it before {@link #start()}.
+     */
+    public void onRegistered(Runnable callback) {
+        this.registeredCallback = callback;
+    }
+
+    /** Waits up to {@code timeout} for the heartbeat znode's first registration. */
+    public boolean awaitRegistered(Duration timeout) throws InterruptedException {
+        RegistrationLoop loop = registrationLoop;
+        return loop != null && loop.await(timeout);
+    }
+
+    /** True once the heartbeat znode has been registered (and while it is not withdrawn). */
+    public boolean isRegistered() {
+        RegistrationLoop loop = registrationLoop;
+        HeartbeatRegistration r = loop == null ? null : loop.current();
+        return r != null && r.isRegistered();
+    }
+
+    /**
+     * Starts the agent: storage heartbeat, isolation guard, and registration in the background.
+     * Returns without waiting for ZooKeeper.
      *
-     * @throws HostwatchException when storage is not writable, ZooKeeper is not reachable within the
-     *         connection timeout, or a previous registration of this host does not go away in time;
-     *         everything started so far is stopped again and no znode is left behind
+     * @throws HostwatchException when the storage directory is not writable; nothing is registered
      */
     public synchronized void start() {
         if (!state.compareAndSet(Lifecycle.LATENT, Lifecycle.STARTED)) {
@@ -121,22 +150,38 @@ public final class MemberAgent implements Closeable {
         }
         log.info("storage slot {} written (seq {})", writer.slot(), writer.lastSeq());
 
-        connect();
-        // The storage heartbeat runs while registration waits for a stale znode to expire: the host
-        // is alive, and its storage should say so.
+        // The storage heartbeat runs while registration waits for ZooKeeper or for a stale znode to
+        // expire: the host is alive, and its storage should say so.
         writer.start();
+        connect();
         startIsolationGuard();
 
-        registration = new HeartbeatRegistration(client, newRegistration(), config.registrationWait());
-        registration.start();
+        registrationLoop = new RegistrationLoop(client, config.connectString(),
+                () -> new HeartbeatRegistration(client, newRegistration(), config.registrationWait()),
+                MAX_REGISTRATION_BACKOFF, this::registered);
+        registrationLoop.start();
+        log.info("member {} running; registering its heartbeat znode in the background", id);
+    }
 
-        config.healthCheck().ifPresent(check -> {
-            healthScheduler = NamedThreads.scheduler("hostwatch-health");
-            supervisor = new ServiceSupervisor(check, config.healthInterval(), config.healthFailures(),
-                    healthScheduler, new SupervisorListener());
-            supervisor.start();
-        });
-        log.info("member {} running", id);
+    /** On the registering thread, once: supervision starts only with a znode it can withdraw. */
+    private void registered(HeartbeatRegistration registration) {
+        log.info("member {} registered: heartbeat znode {} is up", id,
+                ZkPaths.member(id));
+        synchronized (supervisorLock) {
+            if (state.get() == Lifecycle.STARTED) {
+                config.healthCheck().ifPresent(check -> {
+                    healthScheduler = NamedThreads.scheduler("hostwatch-health");
+                    supervisor = new ServiceSupervisor(check, config.healthInterval(), config.healthFailures(),
+                            healthScheduler, new SupervisorListener(registration));
+                    supervisor.start();
+                });
+            }
+        }
+        try {
+            registeredCallback.run();
+        } catch (RuntimeException e) {
+            log.error("registration callback failed", e);
+        }
     }
 
     private void connect() {
@@ -150,27 +195,7 @@ public final class MemberAgent implements Closeable {
         c.getConnectionStateListenable().addListener((cf, newState) -> logConnectionState(newState));
         log.info("connecting to ZooKeeper at {} (session timeout {})", config.connectString(),
                 Durations.format(config.sessionTimeout()));
-        c.start();
-        try {
-            if (!c.blockUntilConnected((int) config.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new HostwatchException("cannot reach ZooKeeper at " + config.connectString() + " within "
-                        + Durations.format(config.connectionTimeout()));
-            }
-            int negotiated = c.getZookeeperClient().getZooKeeper().getSessionTimeout();
-            if (negotiated != config.sessionTimeout().toMillis()) {
-                log.warn("ZooKeeper granted a session timeout of {} ms instead of {}: the server's "
-                        + "minSessionTimeout/maxSessionTimeout bound it", negotiated,
-                        Durations.format(config.sessionTimeout()));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HostwatchException("interrupted while connecting to ZooKeeper", e);
-        } catch (HostwatchException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new HostwatchException("cannot connect to ZooKeeper at " + config.connectString() + ": "
-                    + e.getMessage(), e);
-        }
+        c.start(); // connects in the background, for as long as it takes
     }
 
     private void startIsolationGuard() {
@@ -186,7 +211,13 @@ public final class MemberAgent implements Closeable {
     }
 
     private MemberRegistration newRegistration() {
-        Long fenceAfterMillis = config.selfFenceDeadline(negotiatedSessionTimeout()).map(Duration::toMillis)
+        Duration negotiated = negotiatedSessionTimeout();
+        if (negotiated != null && !negotiated.equals(config.sessionTimeout())) {
+            log.warn("ZooKeeper granted a session timeout of {} ms instead of {}: the server's "
+                    + "minSessionTimeout/maxSessionTimeout bound it", negotiated.toMillis(),
+                    Durations.format(config.sessionTimeout()));
+        }
+        Long fenceAfterMillis = config.selfFenceDeadline(negotiated).map(Duration::toMillis)
                 .orElse(null);
         return new MemberRegistration(id.group(), id.host(), config.address(), incarnation.toString(),
                 clock.instant(), false, config.storageInterval().toMillis(), HostwatchVersion.get(), fenceAfterMillis);
@@ -221,9 +252,12 @@ public final class MemberAgent implements Closeable {
             return;
         }
         log.info("member {} stopping gracefully", id);
-        if (supervisor != null) {
-            supervisor.close();
-            NamedThreads.shutdown(healthScheduler, EXECUTOR_STOP_WAIT_MILLIS);
+        registrationLoop.close();
+        synchronized (supervisorLock) {
+            if (supervisor != null) {
+                supervisor.close();
+                NamedThreads.shutdown(healthScheduler, EXECUTOR_STOP_WAIT_MILLIS);
+            }
         }
         if (isolationGuard != null) {
             isolationGuard.close();
@@ -236,21 +270,30 @@ public final class MemberAgent implements Closeable {
         } catch (RuntimeException e) {
             log.warn("cannot record STOPPING in storage: {}", e.getMessage());
         }
-        registration.markLeaving();
+        HeartbeatRegistration registration = registrationLoop.current();
+        if (registration != null) {
+            registration.markLeaving();
+        }
         release();
         log.info("member {} stopped", id);
     }
 
     /** Stops whatever has been started, in reverse order. */
     private void release() {
-        if (supervisor != null) {
-            supervisor.close();
+        if (registrationLoop != null) {
+            registrationLoop.close();
         }
-        NamedThreads.shutdown(healthScheduler, EXECUTOR_STOP_WAIT_MILLIS);
+        synchronized (supervisorLock) {
+            if (supervisor != null) {
+                supervisor.close();
+            }
+            NamedThreads.shutdown(healthScheduler, EXECUTOR_STOP_WAIT_MILLIS);
+        }
         if (isolationGuard != null) {
             isolationGuard.close();
         }
         NamedThreads.shutdown(isolationScheduler, EXECUTOR_STOP_WAIT_MILLIS);
+        HeartbeatRegistration registration = registrationLoop == null ? null : registrationLoop.current();
         if (registration != null) {
             registration.close();
         }
@@ -266,6 +309,12 @@ public final class MemberAgent implements Closeable {
 
     /** Withdraws the heartbeat while the service is down, restores it once it is healthy again. */
     private final class SupervisorListener implements ServiceSupervisor.Listener {
+        private final HeartbeatRegistration registration;
+
+        SupervisorListener(HeartbeatRegistration registration) {
+            this.registration = registration;
+        }
+
         @Override
         public void onServiceDown(String why) {
             writer.setFlag(StorageFlag.SERVICE_DOWN);

@@ -5,6 +5,7 @@ import io.hostwatch.client.agent.AgentConfig;
 import io.hostwatch.client.agent.MemberAgent;
 import io.hostwatch.schema.HostwatchException;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -36,7 +37,7 @@ import picocli.CommandLine.Spec;
                     + "dashes (zk, group, host, address, storage, session-timeout, connection-timeout, "
                     + "storage-interval, health-command, pid-file, health-interval, health-failures, "
                     + "registration-wait, isolation-address, fence-after, isolation-response, "
-                    + "isolation-response-timeout); '#' starts a comment; flags given on the command line win; "
+                    + "isolation-response-timeout, ready-file); '#' starts a comment; flags given on the command line win; "
                     + "several isolation addresses are separated by commas. Example:",
             "  zk: zk1:2181,zk2:2181",
             "  host: compute-17",
@@ -44,8 +45,11 @@ import picocli.CommandLine.Spec;
             "  storage: /var/lib/nova/instances/hostwatch",
             "",
             "Durations: 500ms, 6s, 2m, 1h or ISO-8601 (PT6S).",
-            "Exit status: 0 stopped by a signal, 1 start failure (one 'error:' line on stderr, nothing "
-                    + "registered), 2 bad usage."})
+            "The agent never exits because ZooKeeper is unreachable: its storage heartbeat and isolation guard "
+                    + "run and it keeps trying to register; 'member ... registered' is logged (and --ready-file "
+                    + "written) once it is.",
+            "Exit status: 0 stopped by a signal, 1 start failure such as an unwritable storage directory (one "
+                    + "'error:' line on stderr, nothing registered), 2 bad usage."})
 public final class AgentCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(AgentCommand.class);
 
@@ -73,7 +77,8 @@ public final class AgentCommand implements Callable<Integer> {
     Duration sessionTimeout;
 
     @Option(names = "--connection-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "How long to wait for ZooKeeper at start-up (default: 3s).")
+            description = "How long one attempt to connect to ZooKeeper may take (default: 3s); the agent keeps "
+                    + "trying until it is registered.")
     Duration connectionTimeout;
 
     @Option(names = "--storage-interval", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -118,18 +123,30 @@ public final class AgentCommand implements Callable<Integer> {
             description = "How long the isolation response may run before it is killed (default: 30s).")
     Duration isolationResponseTimeout;
 
+    @Option(names = "--ready-file", paramLabel = "FILE",
+            description = "Written (with this process's incarnation) once the heartbeat znode is registered, "
+                    + "removed at stop; its directory must exist. For scripts that wait for the agent.")
+    Path readyFile;
+
     @Option(names = "--config", paramLabel = "FILE", description = "Settings file of 'key: value' lines (see below).")
     Path config;
 
     @Override
     public Integer call() {
-        AgentConfig agentConfig = agentConfig(fileSettings());
+        Map<String, String> file = fileSettings();
+        AgentConfig agentConfig = agentConfig(file);
+        ReadyFile ready = readyFile(file);
+        ready.remove(); // a file left by an earlier process says nothing about this one
         CountDownLatch stop = new CountDownLatch(1);
         MemberAgent agent = new MemberAgent(agentConfig);
+        agent.onRegistered(() -> ready.write(agent.incarnation().toString()));
         StopSignals.install(stop::countDown);
         // Any other way the JVM shuts down (SIGHUP, a signal not taken over) still stops gracefully;
         // after a normal stop the agent is closed already and this does nothing.
-        Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "hostwatch-stop"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            agent.close();
+            ready.remove();
+        }, "hostwatch-stop"));
         agent.start();
         log.info("agent running; SIGTERM or SIGINT stops it");
         try {
@@ -138,7 +155,21 @@ public final class AgentCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         agent.close();
+        ready.remove();
         return 0;
+    }
+
+    private ReadyFile readyFile(Map<String, String> file) {
+        Path path = new Setting(file).get(readyFile, "ready-file", Path::of);
+        if (path == null) {
+            return ReadyFile.NONE;
+        }
+        Path parent = path.toAbsolutePath().getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--ready-file': directory "
+                    + parent + " does not exist");
+        }
+        return new ReadyFile(path);
     }
 
     /** The command line merged over the --config file. */

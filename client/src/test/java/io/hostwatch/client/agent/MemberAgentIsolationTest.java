@@ -70,6 +70,11 @@ class MemberAgentIsolationTest {
             return networkAnswers.get();
         });
         agent.start();
+        try {
+            assertThat(agent.awaitRegistered(Duration.ofSeconds(30))).as("registered").isTrue();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
         return agent;
     }
 
@@ -109,6 +114,36 @@ class MemberAgentIsolationTest {
         assertThat(slot().has(StorageFlag.ISOLATED)).isTrue();
 
         server.restart();
+        await("flags cleared").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> slot().flags().isEmpty());
+        assertThat(registration().incarnation()).isEqualTo(agent.incarnation().toString());
+    }
+
+    @Test
+    void anAgentStartedOnAnIsolatedHostFlagsItselfFencesAndRegistersOnceTheNetworkIsBack() throws Exception {
+        Path fencedMarker = tmp.resolve("fenced");
+        int port = server.getPort();
+        server.close();
+        networkAnswers.set(false);
+        agent = new MemberAgent(AgentConfig.builder(ID.host(), "127.0.0.1", "127.0.0.1:" + port, tmp.resolve("storage"))
+                .storageInterval(Duration.ofMillis(100))
+                .connectionTimeout(Duration.ofMillis(500))
+                .isolationAddresses(List.of(ISOLATION_ADDRESS))
+                .fenceAfter(Duration.ofSeconds(2))
+                .isolationResponse("touch '" + fencedMarker + "'")
+                .build(), Clock.systemUTC(), (address, timeout) -> networkAnswers.get());
+        agent.start();
+
+        await("ISOLATED").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .until(() -> slot().has(StorageFlag.ISOLATED));
+        await("FENCED").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .until(() -> slot().has(StorageFlag.FENCED));
+        assertThat(fencedMarker).exists();
+        assertThat(agent.isRegistered()).isFalse();
+
+        networkAnswers.set(true);
+        server = new TestingServer(port, true);
+        assertThat(agent.awaitRegistered(Duration.ofSeconds(60))).as("registered once ZooKeeper is up").isTrue();
         await("flags cleared").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
                 .until(() -> slot().flags().isEmpty());
         assertThat(registration().incarnation()).isEqualTo(agent.incarnation().toString());

@@ -24,7 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code hostwatch agent} as a real process: SIGTERM is a graceful stop with exit status 0. */
+/**
+ * {@code hostwatch agent} as a real process: SIGTERM is a graceful stop with exit status 0; started
+ * before ZooKeeper, it keeps writing storage and registers once ZooKeeper is up.
+ */
 @Timeout(90)
 class AgentProcessTest {
     private static final MemberId ID = MemberId.of("compute", "h1");
@@ -81,5 +84,60 @@ class AgentProcessTest {
         assertThat(observer.checkExists().forPath(path)).isNull();
         assertThat(slot().has(StorageFlag.STOPPING)).isTrue();
         assertThat(Files.readString(log)).contains("received SIGTERM", "member compute/h1 stopped");
+    }
+
+    @Test
+    void startedWithoutZooKeeperItKeepsItsStorageHeartbeatAndRegistersOnceZooKeeperStarts() throws Exception {
+        int port = server.getPort();
+        observer.close();
+        server.close(); // ZooKeeper is not running when the agent starts
+        Path log = tmp.resolve("agent.log");
+        Path ready = tmp.resolve("agent.ready");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        process = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
+                HostwatchCli.class.getName(), "agent", "--zk", "127.0.0.1:" + port, "--host", ID.host(),
+                "--address", "127.0.0.1", "--storage", tmp.resolve("storage").toString(),
+                "--storage-interval", "100ms", "--connection-timeout", "500ms", "--isolation-address", "127.0.0.1",
+                "--ready-file", ready.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+
+        await("storage heartbeat without ZooKeeper").atMost(Duration.ofSeconds(60))
+                .failFast("agent exited", () -> !process.isAlive())
+                .until(() -> Files.exists(StorageRecordCodec.slot(tmp.resolve("storage"), ID)) && slot().seq() >= 30
+                        && Files.readString(log).contains("is not reachable yet"));
+        assertThat(process.isAlive()).isTrue();
+        assertThat(ready).doesNotExist();
+
+        server = new TestingServer(port, true);
+        observer = CuratorFrameworkFactory.newClient(server.getConnectString(), 6_000, 3_000, new RetryOneTime(100));
+        observer.start();
+        await("registered").atMost(Duration.ofSeconds(60)).failFast("agent exited", () -> !process.isAlive())
+                .until(() -> Files.exists(ready));
+        assertThat(Files.readString(ready).trim()).isEqualTo(slot().incarnation().toString());
+        assertThat(observer.checkExists().forPath(ZkPaths.member(ID))).isNotNull();
+        assertThat(Files.readString(log)).contains("member compute/h1 registered");
+
+        process.destroy(); // SIGTERM
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as("exit status; log:%n%s", Files.readString(log)).isZero();
+        assertThat(ready).doesNotExist();
+    }
+
+    @Test
+    void aReadyFileInADirectoryThatDoesNotExistIsBadUsage() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        process = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
+                HostwatchCli.class.getName(), "agent", "--zk", server.getConnectString(), "--host", ID.host(),
+                "--address", "127.0.0.1", "--storage", tmp.resolve("storage").toString(),
+                "--ready-file", tmp.resolve("no/such/dir/ready").toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("agent.log").toFile())
+                .start();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(2);
+        assertThat(Files.readString(tmp.resolve("agent.log"))).contains("--ready-file");
+        assertThat(tmp.resolve("storage")).doesNotExist();
     }
 }
