@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The core path end to end on loopback: a real ZooKeeper, the service jar and agent jars as real
  * processes, shared storage in a real directory.
  */
-@Timeout(120)
+@Timeout(300)
 class CoreIT {
     static final String SESSION = "4s";
     static final Duration SESSION_TIMEOUT = Duration.ofSeconds(4);

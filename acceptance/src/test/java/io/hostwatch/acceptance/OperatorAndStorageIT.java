@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Maintenance and a hung storage read, on loopback with real processes. */
-@Timeout(120)
+@Timeout(300)
 class OperatorAndStorageIT {
     @TempDir
     static Path storage;

@@ -12,6 +12,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A service process plus the agents of a test, closed together. */
 public final class Cluster implements AutoCloseable {
+    // Start-up waits are generous: on a loaded machine (a CI run beside other builds) JVMs start
+    // slowly, and an agent never gives up registering, so a slow start is slow, not wrong.
     public static final String SESSION = "4s";
 
     private final String zk;
@@ -35,7 +37,7 @@ public final class Cluster implements AutoCloseable {
     }
 
     public static void awaitLeader(ServiceProcess s) {
-        await("service leads").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        await("service leads").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200))
                 .failFast("service process exited: " + s.name(), () -> !s.isAlive())
                 .until(() -> {
                     JsonNode d = Rest.get(s.url() + "/v1/detector").body();
@@ -60,7 +62,7 @@ public final class Cluster implements AutoCloseable {
             started.add(a);
         }
         // RUNNING as published by the leader (epoch >= 1), not only the registration seen by the cache.
-        await("agents RUNNING").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        await("agents RUNNING").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200))
                 .until(() -> hosts.stream().allMatch(h -> {
                     JsonNode v = member(group, h);
                     return v != null && "RUNNING".equals(v.path("state").asText()) && v.path("epoch").asLong() >= 1;
