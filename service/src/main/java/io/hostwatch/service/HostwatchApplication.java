@@ -1,10 +1,12 @@
 package io.hostwatch.service;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.lifecycle.Managed;
 import io.hostwatch.schema.Json;
+import io.hostwatch.service.auth.RestSecurity;
 import io.hostwatch.service.detector.Detector;
 import io.hostwatch.service.detector.DetectorSettings;
 import io.hostwatch.service.detector.SelfCheck;
@@ -60,6 +62,12 @@ public class HostwatchApplication extends Application<HostwatchConfiguration> {
     @Override
     public void run(HostwatchConfiguration config, Environment environment) throws Exception {
         Json.configure(environment.getObjectMapper());
+        // Request bodies are strict: a misspelt field ("expires_at") is a 400, not silently ignored.
+        // (ZooKeeper records are read with Json.mapper(), which stays tolerant.)
+        environment.getObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        RestSecurity security = RestSecurity.register(config.getServerFactory(), config.getAuth(),
+                config.getSecurity().allowInsecure, config.getKeystone(), config.getNova().connectTimeout.toJavaDuration(),
+                config.getNova().requestTimeout.toJavaDuration(), environment, Clock.systemUTC());
         HostwatchConfiguration.ZooKeeper zk = config.getZookeeper();
         String connectString = zk.connectString;
         if (connectString == null || connectString.isBlank()) {
@@ -132,7 +140,7 @@ public class HostwatchApplication extends Application<HostwatchConfiguration> {
 
         environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(new JsonErrorHandler()));
         environment.jersey().register(new GroupsResource(view, nova.statusLookup()));
-        environment.jersey().register(new DetectorResource(detector));
+        environment.jersey().register(new DetectorResource(detector, security.status()));
         environment.jersey().register(new HistoryResource(view, new VerdictHistory(curator.client(),
                 zk.connectionTimeout.toJavaDuration().multipliedBy(2)),
                 curator.client().getZookeeperClient()::isConnected));

@@ -6,6 +6,7 @@ import io.dropwizard.core.Configuration;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
 import io.dropwizard.validation.ValidationMethod;
+import io.hostwatch.service.auth.AuthConfiguration;
 import io.hostwatch.service.nova.KeystoneConfiguration;
 import io.hostwatch.service.nova.MasakariConfiguration;
 import io.hostwatch.service.nova.NovaConfiguration;
@@ -44,6 +45,10 @@ public class HostwatchConfiguration extends Configuration {
     private KeystoneConfiguration keystone = new KeystoneConfiguration();
     @Valid @NotNull @JsonProperty
     private MasakariConfiguration masakari = new MasakariConfiguration();
+    @Valid @NotNull @JsonProperty
+    private Security security = new Security();
+    @Valid @NotNull @JsonProperty
+    private AuthConfiguration auth = new AuthConfiguration();
 
     public ZooKeeper getZookeeper() {
         return zookeeper;
@@ -89,6 +94,16 @@ public class HostwatchConfiguration extends Configuration {
         return masakari;
     }
 
+    /** {@code security.*}: the insecure opt-in; see docs/security.md. */
+    public Security getSecurity() {
+        return security;
+    }
+
+    /** {@code auth.*}: who may call the REST port (docs/security.md). */
+    public AuthConfiguration getAuth() {
+        return auth;
+    }
+
     @JsonIgnore
     @ValidationMethod(message = "nova.enabled needs complete keystone.* settings: authUrl and either username,"
             + " password and projectName, or applicationCredentialId and applicationCredentialSecret (docs/nova.md)")
@@ -107,6 +122,13 @@ public class HostwatchConfiguration extends Configuration {
         public Duration connectionTimeout = Duration.seconds(3);
         @Valid @NotNull @JsonProperty
         public Embedded embedded = new Embedded();
+    }
+
+    /** {@code security.*}. */
+    public static class Security {
+        /** Listening beyond loopback without protection needs this; logged at every start. */
+        @JsonProperty
+        public boolean allowInsecure;
     }
 
     /** {@code zookeeper.embedded.*}. */

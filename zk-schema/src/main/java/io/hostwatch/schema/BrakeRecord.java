@@ -16,9 +16,14 @@ import java.time.Instant;
  * @param members members of the group then
  * @param reason one sentence saying why
  * @param releasedAt when an operator released it; losses before this no longer count
+ * @param releasedBy who released it ({@code user@project}, {@code cert:SUBJECT} or {@code anonymous})
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record BrakeRecord(String group, boolean engaged, Instant engagedAt, int lost, int members, String reason,
-                          Instant releasedAt) {
+                          Instant releasedAt, String releasedBy) {
+    public BrakeRecord(String group, boolean engaged, Instant engagedAt, int lost, int members, String reason,
+                       Instant releasedAt) {
+        this(group, engaged, engagedAt, lost, members, reason, releasedAt, null);
+    }
 }

@@ -43,8 +43,16 @@ class JsonFixturesTest {
                             "counter has not advanced for 7500 ms")),
             Instant.parse("2026-11-24T12:00:07.250Z"));
 
+    static final Maintenance MAINTENANCE = new Maintenance("compute", "host1", "kernel upgrade",
+            Instant.parse("2026-11-24T12:00:00Z"), Instant.parse("2026-11-24T14:00:00Z"), "hw-operator@admin");
+
+    static final BrakeRecord BRAKE = new BrakeRecord("compute", false, Instant.parse("2026-11-24T12:00:00Z"), 3, 5,
+            "released by cert:CN=oncall,O=Example", Instant.parse("2026-11-24T12:05:00Z"), "cert:CN=oncall,O=Example");
+
     static Stream<Arguments> fixtures() {
         return Stream.of(
+                Arguments.of("maintenance-v1", Maintenance.class, MAINTENANCE),
+                Arguments.of("brake-record-v1", BrakeRecord.class, BRAKE),
                 Arguments.of("member-registration-v1", MemberRegistration.class, REGISTRATION),
                 Arguments.of("verdict-v1", Verdict.class, VERDICT),
                 Arguments.of("epoch-record-v1", EpochRecord.class, EPOCH));

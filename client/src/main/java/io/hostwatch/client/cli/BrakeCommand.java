@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
         subcommands = {BrakeCommand.Show.class, BrakeCommand.Release.class},
         exitCodeListHeading = ExitCodes.HEADING, exitCodeList = {
             "0:ok", "1:the brake never engaged (show) or is not engaged (release)",
-            "2:bad usage or bad group name", "3:service not reachable"})
+            "2:bad usage or bad group name", "3:service not reachable", "4:not allowed (credentials or role)"})
 public final class BrakeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -34,7 +34,7 @@ public final class BrakeCommand implements Callable<Integer> {
             description = "Shows the group's brake record (GET /v1/groups/GROUP/brake).",
             exitCodeListHeading = ExitCodes.HEADING, exitCodeList = {
                 "0:ok", "1:the brake of the group never engaged", "2:bad usage or bad group name",
-                "3:service not reachable"})
+                "3:service not reachable", "4:not allowed (credentials or role)"})
     static final class Show implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -69,7 +69,7 @@ public final class BrakeCommand implements Callable<Integer> {
                     + "(DELETE /v1/groups/GROUP/brake)."},
             exitCodeListHeading = ExitCodes.HEADING, exitCodeList = {
                 "0:released", "1:the brake of the group is not engaged", "2:bad usage or bad group name",
-                "3:service not reachable"})
+                "3:service not reachable", "4:not allowed (credentials or role)"})
     static final class Release implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -86,7 +86,8 @@ public final class BrakeCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             JsonNode b = ServiceClient.tree(body);
             out.println(group + ": brake released (it engaged at " + time(b, "engagedAt") + " with "
-                    + b.path("lost").asInt() + " of " + b.path("members").asInt() + " members lost)");
+                    + b.path("lost").asInt() + " of " + b.path("members").asInt() + " members lost)"
+                    + (b.hasNonNull("releasedBy") ? " by " + ServiceClient.oneLine(b.get("releasedBy").asText()) : ""));
             out.flush();
             return ExitCodes.OK;
         }
@@ -96,7 +97,8 @@ public final class BrakeCommand implements Callable<Integer> {
         String state = b.path("engaged").asBoolean() ? "ENGAGED" : "released";
         return ServiceClient.oneLine(b.path("group").asText() + ": " + state + "; engaged at "
                 + time(b, "engagedAt") + ": " + b.path("reason").asText("-")
-                + (b.hasNonNull("releasedAt") ? "; released at " + time(b, "releasedAt") : ""));
+                + (b.hasNonNull("releasedAt") ? "; released at " + time(b, "releasedAt") : "")
+                + (b.hasNonNull("releasedBy") ? " by " + b.get("releasedBy").asText() : ""));
     }
 
     /** An instant field shortened to the second. */

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
                 + "epoch (fencing token), whether it is judging, its ZooKeeper connection, its self-check of its "
                 + "own network and storage, and any engaged mass-failure brakes (GET /v1/detector)."},
         exitCodeListHeading = ExitCodes.HEADING, exitCodeList = {
-            "0:ok", "1:the service refused the request", "2:bad usage", "3:service not reachable"})
+            "0:ok", "1:the service refused the request", "2:bad usage", "3:service not reachable", "4:not allowed (credentials or role)"})
 public final class DetectorCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

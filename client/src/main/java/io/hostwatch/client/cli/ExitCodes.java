@@ -9,6 +9,8 @@ final class ExitCodes {
     static final int USAGE = 2;
     /** The service (or ZooKeeper, for {@code watch}) could not be reached or did not answer in time. */
     static final int UNREACHABLE = 3;
+    /** Not allowed: no or invalid credentials (401), or a role without the permission (403). */
+    static final int NOT_ALLOWED = 4;
 
     static final String HEADING = "%nExit status:%n";
     static final String[] LIST = {
@@ -16,6 +18,7 @@ final class ExitCodes {
         "1:not found (unknown member or group, nothing to release), or the service refused the request",
         "2:bad usage (unknown option, bad group or host name, a value the service rejects as invalid)",
         "3:service not reachable at --url (ZooKeeper at --zk for watch), or it did not answer in time",
+        "4:not allowed: no or invalid credentials, or a role without the permission",
     };
 
     private ExitCodes() {

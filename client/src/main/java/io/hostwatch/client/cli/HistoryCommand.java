@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
                 + "the last history.size (default 100) per member in ZooKeeper, across leader changes; "
                 + "--json includes each transition's evidence."},
         exitCodeListHeading = ExitCodes.HEADING, exitCodeList = {
-            "0:ok", "1:unknown member", "2:bad usage, bad group/host name or limit", "3:service not reachable"})
+            "0:ok", "1:unknown member", "2:bad usage, bad group/host name or limit", "3:service not reachable", "4:not allowed (credentials or role)"})
 public final class HistoryCommand implements Callable<Integer> {
     static final int MAX_LIMIT = 1000;
 

@@ -22,11 +22,15 @@ import picocli.CommandLine.UnmatchedArgumentException;
         footer = {"",
             "Admin commands use the REST API at --url: default $HOSTWATCH_URL, else",
             "http://localhost:8080. watch reads ZooKeeper at --zk: default $HOSTWATCH_ZK,",
-            "else 127.0.0.1:2181. Read commands take --json. See 'hostwatch COMMAND --help'."},
+            "else 127.0.0.1:2181. Read commands take --json. See 'hostwatch COMMAND --help'.",
+            "Credentials as python-openstackclient takes them: OS_TOKEN, or OS_AUTH_URL with",
+            "OS_USERNAME/OS_PASSWORD/OS_PROJECT_NAME or OS_APPLICATION_CREDENTIAL_ID/_SECRET;",
+            "OS_CACERT for TLS; each also as --os-* option."},
         exitCodeListHeading = ExitCodes.HEADING, exitCodeList = {
             "0:ok", "1:not found (unknown member or group), or the service refused the request",
             "2:bad usage (unknown option, bad group or host name, a value the service rejects)",
-            "3:service (or ZooKeeper, for watch) not reachable"})
+            "3:service (or ZooKeeper, for watch) not reachable",
+            "4:not allowed: no or invalid credentials (OS_* / --os-*), or a role without the permission"})
 public final class HostwatchCli implements Callable<Integer> {
 
     @Spec

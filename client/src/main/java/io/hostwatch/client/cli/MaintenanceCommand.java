@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
             "on: PUT /v1/groups/GROUP/members/HOST/maintenance; off: DELETE on the same path."},
         exitCodeListHeading = ExitCodes.HEADING, exitCodeList = {
             "0:ok", "1:unknown member, or (off) the member is not in maintenance",
-            "2:bad usage, bad group/host name, reason or duration", "3:service not reachable"})
+            "2:bad usage, bad group/host name, reason or duration", "3:service not reachable", "4:not allowed (credentials or role)"})
 public final class MaintenanceCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -75,7 +75,8 @@ public final class MaintenanceCommand implements Callable<Integer> {
             }
             Maintenance m = ServiceClient.read(client.put(path, body), Maintenance.class);
             out.println(id + ": maintenance on " + (m.expiresAt() == null ? "until turned off"
-                    : "until " + VerdictText.time(m.expiresAt())) + " (" + ServiceClient.oneLine(m.reason()) + ")");
+                    : "until " + VerdictText.time(m.expiresAt())) + " (" + ServiceClient.oneLine(m.reason()) + ")"
+                    + (m.setBy() == null ? "" : ", set by " + ServiceClient.oneLine(m.setBy())));
         }
         out.flush();
         return ExitCodes.OK;

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
         description = {"Shows one member's verdict: state, reason, since when, whether it is actionable and "
                 + "when recovery is safe, and the evidence of each signal (heartbeat, ping, storage)."},
         exitCodeListHeading = ExitCodes.HEADING, exitCodeList = {
-            "0:ok", "1:unknown member", "2:bad usage or bad group/host name", "3:service not reachable"})
+            "0:ok", "1:unknown member", "2:bad usage or bad group/host name", "3:service not reachable", "4:not allowed (credentials or role)"})
 public final class MemberCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

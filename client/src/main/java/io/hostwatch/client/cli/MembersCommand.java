@@ -20,7 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Lists every member's verdict: group, host, state, since when, and why.",
             "A state marked * is actionable (recovery is safe). Colour only on a terminal."},
         exitCodeListHeading = ExitCodes.HEADING, exitCodeList = {
-            "0:ok", "1:no such group", "2:bad usage or bad group name", "3:service not reachable"})
+            "0:ok", "1:no such group", "2:bad usage or bad group name", "3:service not reachable", "4:not allowed (credentials or role)"})
 public final class MembersCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -12,10 +12,13 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.function.Function;
+import javax.net.ssl.SSLContext;
 
 /**
  * The admin verbs' client of the REST API ({@code java.net.http}, no Jetty). Every failure becomes
- * a {@link CliException} with its exit status: unreachable or timed out 3, 404 and 409 1, 400 2.
+ * a {@link CliException} with its exit status: unreachable or timed out 3, 404 and 409 1, 400 2,
+ * 401 and 403 4. Credentials ({@link OsOptions}) become an {@code X-Auth-Token} header.
  */
 final class ServiceClient {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
@@ -23,8 +26,19 @@ final class ServiceClient {
 
     private final String base;
     private final HttpClient http;
+    private final Function<HttpClient, String> credentials;
+    private String token;
+    private boolean tokenFetched;
 
     ServiceClient(String url) {
+        this(url, null, http -> null);
+    }
+
+    /**
+     * @param ssl trust for an https URL (and Keystone), or null for the JDK's CAs
+     * @param credentials gives the token to send (fetched once, on the first request), or null for none
+     */
+    ServiceClient(String url, SSLContext ssl, Function<HttpClient, String> credentials) {
         String u = url == null ? "" : url.strip();
         while (u.endsWith("/")) {
             u = u.substring(0, u.length() - 1);
@@ -38,7 +52,12 @@ final class ServiceClient {
             throw new CliException(ExitCodes.USAGE, "--url '" + url + "' is not an http:// or https:// URL");
         }
         this.base = u;
-        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT);
+        if (ssl != null) {
+            b.sslContext(ssl);
+        }
+        this.http = b.build();
+        this.credentials = credentials;
     }
 
     String url() {
@@ -88,8 +107,21 @@ final class ServiceClient {
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(base + path)).timeout(REQUEST_TIMEOUT)
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(REQUEST_TIMEOUT)
                 .header("Accept", "application/json");
+        String t = token();
+        if (t != null) {
+            b.header("X-Auth-Token", t);
+        }
+        return b;
+    }
+
+    private synchronized String token() {
+        if (!tokenFetched) {
+            token = credentials.apply(http);
+            tokenFetched = true;
+        }
+        return token;
     }
 
     private String send(HttpRequest.Builder request, String path) {
@@ -115,6 +147,11 @@ final class ServiceClient {
         switch (status) {
             case 400:
                 throw new CliException(ExitCodes.USAGE, message);
+            case 401:
+                throw new CliException(ExitCodes.NOT_ALLOWED, "not allowed: " + message + (token() == null
+                        ? " (give credentials: OS_* variables or --os-* options)" : ""));
+            case 403:
+                throw new CliException(ExitCodes.NOT_ALLOWED, "not allowed: " + message);
             case 502:
             case 503:
             case 504:
@@ -152,8 +189,33 @@ final class ServiceClient {
         return "HTTP " + status;
     }
 
+    /**
+     * Text from the service (much of it from ZooKeeper records) made safe for one terminal line:
+     * control characters are shown escaped (a newline as backslash-n, ESC as backslash-u001b), never sent
+     * to the terminal;
+     * at most 300 characters.
+     */
     static String oneLine(String text) {
-        String s = text.replaceAll("[\\p{Cntrl}&&[^\t]]+", " ").strip();
+        String s = escape(text.strip());
         return s.length() > 300 ? s.substring(0, 300) + "..." : s;
+    }
+
+    static String escape(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\n') {
+                b.append("\\n");
+            } else if (c == '\r') {
+                b.append("\\r");
+            } else if (c == '\t') {
+                b.append("\\t");
+            } else if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == '\u2028' || c == '\u2029') {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 }

@@ -1,8 +1,9 @@
 package io.hostwatch.client.cli;
 
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code --url} and {@code --verbose} of the verbs that talk to the REST API. */
+/** {@code --url}, {@code --verbose} and the {@code --os-*} credentials of the verbs that talk to the REST API. */
 final class ServiceOptions {
     @Option(names = "--url", paramLabel = "URL", defaultValue = "${env:HOSTWATCH_URL:-http://localhost:8080}",
             description = "REST API of a hostwatch service (default: $HOSTWATCH_URL, else http://localhost:8080; "
@@ -12,7 +13,12 @@ final class ServiceOptions {
     @Option(names = "--verbose", description = "On an error, print the stack trace too.")
     boolean verbose;
 
+    @Mixin
+    OsOptions os;
+
     ServiceClient client() {
-        return new ServiceClient(url);
+        OsOptions credentials = os;
+        return new ServiceClient(url, credentials == null ? null : credentials.sslContext(),
+                credentials == null ? http -> null : credentials::token);
     }
 }

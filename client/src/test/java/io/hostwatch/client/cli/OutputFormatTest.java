@@ -31,7 +31,7 @@ class OutputFormatTest {
         StringWriter plain = new StringWriter();
         table.print(new PrintWriter(plain), Style.PLAIN);
         assertThat(plain.toString().lines()).containsExactly("HOST       STATE    REASON", "h1         RUNNING  fine",
-                "host-long  DEAD*    gone next line");
+                "host-long  DEAD*    gone\\nnext line");
         StringWriter coloured = new StringWriter();
         table.print(new PrintWriter(coloured), ansi);
         assertThat(coloured.toString()).contains("\u001b[32mRUNNING\u001b[0m", "\u001b[1m\u001b[31mDEAD*  \u001b[0m");

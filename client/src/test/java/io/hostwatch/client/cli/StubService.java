@@ -17,7 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class StubService implements AutoCloseable {
     /** One recorded request. */
-    record Request(String method, String uri, String body) {
+    record Request(String method, String uri, String body, String token) {
     }
 
     private record Answer(int status, String body) {
@@ -25,6 +25,7 @@ final class StubService implements AutoCloseable {
 
     private final HttpServer server;
     private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, String>> headers = new ConcurrentHashMap<>();
     final List<Request> requests = new CopyOnWriteArrayList<>();
 
     StubService() throws IOException {
@@ -32,7 +33,12 @@ final class StubService implements AutoCloseable {
         server.createContext("/", exchange -> {
             String uri = exchange.getRequestURI().toString();
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            requests.add(new Request(exchange.getRequestMethod(), uri, body));
+            requests.add(new Request(exchange.getRequestMethod(), uri, body,
+                    exchange.getRequestHeaders().getFirst("X-Auth-Token")));
+            Map<String, String> extra = headers.get(exchange.getRequestMethod() + " " + uri);
+            if (extra != null) {
+                extra.forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+            }
             Answer a = answers.getOrDefault(exchange.getRequestMethod() + " " + uri,
                     new Answer(404, "{\"code\":404,\"message\":\"HTTP 404 Not Found\"}"));
             byte[] bytes = a.body().getBytes(StandardCharsets.UTF_8);
@@ -47,6 +53,11 @@ final class StubService implements AutoCloseable {
 
     StubService answer(String methodAndUri, int status, String body) {
         answers.put(methodAndUri, new Answer(status, body));
+        return this;
+    }
+
+    StubService header(String methodAndUri, String name, String value) {
+        headers.computeIfAbsent(methodAndUri, k -> new ConcurrentHashMap<>()).put(name, value);
         return this;
     }
 

@@ -43,7 +43,13 @@ public class KeystoneConfiguration {
     public SecretSource applicationCredentialSecret;
     /** Catalog interface to use: {@code public}, {@code internal} or {@code admin}. */
     @NotNull @Pattern(regexp = "public|internal|admin") @JsonProperty("interface")
-    public String interfaceName = "public";
+    public String interfaceName = "internal";
+    /** PEM file with the CA certificate(s) that Keystone's, Nova's and Masakari's TLS certificates chain to. */
+    @JsonProperty
+    public String caFile;
+    /** Allow plain {@code http://} to Keystone, Nova and Masakari beyond the loopback interface. */
+    @JsonProperty
+    public boolean allowInsecureHttp = false;
     /** Catalog region ({@code region_id}); empty = the first endpoint of the interface. */
     @JsonProperty
     public String region;
@@ -55,6 +61,8 @@ public class KeystoneConfiguration {
             out.add("keystone.authUrl is required");
         } else if (!authUrl.startsWith("http://") && !authUrl.startsWith("https://")) {
             out.add("keystone.authUrl must be an http(s) URL");
+        } else if (!allowInsecureHttp && !OpenStackTls.secureOrLoopback(authUrl)) {
+            out.add("keystone.authUrl must be https (plain http only to loopback, or with keystone.allowInsecureHttp)");
         }
         if (APPLICATION_CREDENTIAL.equals(authType)) {
             if (blank(applicationCredentialId)) {
@@ -88,6 +96,6 @@ public class KeystoneConfiguration {
         return "KeystoneConfiguration{authUrl=" + authUrl + ", authType=" + authType + ", username=" + username
                 + ", password=" + password + ", project=" + projectName + ", applicationCredentialId="
                 + applicationCredentialId + ", applicationCredentialSecret=" + applicationCredentialSecret
-                + ", interface=" + interfaceName + ", region=" + region + "}";
+                + ", interface=" + interfaceName + ", region=" + region + ", caFile=" + caFile + "}";
     }
 }

@@ -84,6 +84,18 @@ public final class KeystoneSession {
         return t;
     }
 
+    /** The current token's value, for asking Keystone to validate a caller's token; never log it. */
+    public String tokenValue() {
+        return token().value();
+    }
+
+    /** Drops the token whose value is {@code stale} (Keystone answered 401 to it), unless a newer one replaced it. */
+    public synchronized void invalidateValue(String stale) {
+        if (token != null && token.value.equals(stale)) {
+            token = null;
+        }
+    }
+
     /** Drops {@code stale} (a service answered 401 to it), unless a newer token replaced it already. */
     public synchronized void invalidate(Token stale) {
         if (token == stale) {
@@ -108,7 +120,12 @@ public final class KeystoneSession {
                         || config.region.equals(e.path("region_id").asText())
                         || config.region.equals(e.path("region").asText());
                 if (iface && region && e.hasNonNull("url")) {
-                    return URI.create(e.get("url").asText());
+                    String url = e.get("url").asText();
+                    if (!config.allowInsecureHttp && !OpenStackTls.secureOrLoopback(url)) {
+                        throw OpenStackException.finalFailure(0, "the catalog's '" + type + "' endpoint " + url
+                                + " is not https (set keystone.allowInsecureHttp to allow it)");
+                    }
+                    return URI.create(url);
                 }
             }
         }
@@ -132,7 +149,7 @@ public final class KeystoneSession {
                 .build();
         HttpResponse<String> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            response = http.send(request, BoundedBody.handler(BoundedBody.DEFAULT_MAX));
         } catch (HttpTimeoutException e) {
             throw OpenStackException.transientFailure("Keystone did not answer within "
                     + requestTimeout.toMillis() + " ms", e);
@@ -168,7 +185,8 @@ public final class KeystoneSession {
         return new Token(value, expires, tok == null ? null : tok.get("catalog"));
     }
 
-    private URI tokensUri() {
+    /** {@code <authUrl>/v3/auth/tokens}. */
+    public URI tokensUri() {
         String base = config.authUrl.strip();
         while (base.endsWith("/")) {
             base = base.substring(0, base.length() - 1);

@@ -44,15 +44,17 @@ public final class NovaIntegration implements Managed {
             }
             return new NovaIntegration(null, null);
         }
-        List<String> problems = keystone.problems();
+        List<String> problems = new java.util.ArrayList<>(keystone.problems());
+        for (String url : new String[] {nova.endpointOverride, masakari.endpointOverride}) {
+            if (url != null && !keystone.allowInsecureHttp && !OpenStackTls.secureOrLoopback(url)) {
+                problems.add("endpoint " + url + " is not https (plain http only to loopback, or with"
+                        + " keystone.allowInsecureHttp)");
+            }
+        }
         if (!problems.isEmpty()) {
             throw new IllegalStateException("nova.enabled is true but: " + String.join("; ", problems));
         }
-        HttpClient http = HttpClient.newBuilder()
-                .connectTimeout(nova.connectTimeout.toJavaDuration())
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        HttpClient http = OpenStackTls.client(keystone.caFile, nova.connectTimeout.toJavaDuration());
         Duration requestTimeout = nova.requestTimeout.toJavaDuration();
         KeystoneSession session = new KeystoneSession(keystone, http, requestTimeout, clock, metrics);
         OpenStackHttp openstack = new OpenStackHttp(session, http, requestTimeout, metrics);

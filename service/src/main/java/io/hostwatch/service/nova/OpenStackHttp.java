@@ -85,7 +85,7 @@ final class OpenStackHttp {
     private Reply exchange(Service service, String method, String path, HttpRequest request) {
         requests.inc();
         try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(request, BoundedBody.handler(BoundedBody.DEFAULT_MAX));
             return new Reply(response.statusCode(), parse(response.body()), response.body());
         } catch (HttpTimeoutException e) {
             failures.inc();

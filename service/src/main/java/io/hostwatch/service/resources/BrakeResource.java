@@ -1,6 +1,9 @@
 package io.hostwatch.service.resources;
 
 import io.hostwatch.schema.BrakeRecord;
+import io.hostwatch.service.auth.LogText;
+import io.hostwatch.service.auth.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.hostwatch.service.zk.ClusterView;
 import io.hostwatch.service.zk.OperatorStore;
 import jakarta.ws.rs.DELETE;
@@ -8,9 +11,13 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /v1/groups/{group}/brake} shows a group's mass-failure brake; {@code DELETE} releases
@@ -19,7 +26,10 @@ import java.time.Clock;
  */
 @Path("/v1/groups/{group}/brake")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.READER)
 public final class BrakeResource {
+    private static final Logger LOG = LoggerFactory.getLogger(BrakeResource.class);
+
     private final ClusterView view;
     private final OperatorStore store;
     private final Clock clock;
@@ -38,12 +48,15 @@ public final class BrakeResource {
     }
 
     @DELETE
-    public BrakeRecord release(@PathParam("group") String group) {
+    @RolesAllowed(Roles.OPERATOR)
+    public BrakeRecord release(@PathParam("group") String group, @Context SecurityContext security) {
         ApiErrors.group(group);
-        BrakeRecord released = store.releaseBrake(view.brake(group).orElse(null), clock.instant());
+        String by = Callers.who(security);
+        BrakeRecord released = store.releaseBrake(view.brake(group).orElse(null), clock.instant(), by);
         if (released == null) {
             throw ApiErrors.error(Response.Status.CONFLICT, "the brake of group '" + group + "' is not engaged");
         }
+        LOG.warn("brake of group {} released by {}", group, LogText.escape(by));
         return released;
     }
 }

@@ -10,6 +10,8 @@ import io.hostwatch.service.api.MemberDetail;
 import io.hostwatch.service.api.MemberList;
 import io.hostwatch.service.nova.NovaStatus;
 import io.hostwatch.service.zk.ClusterView;
+import io.hostwatch.service.auth.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -27,6 +29,7 @@ import java.util.function.Function;
 /** {@code /v1/groups}, {@code /v1/groups/{group}/members} and {@code /v1/groups/{group}/members/{host}}. */
 @Path("/v1/groups")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.READER)
 public final class GroupsResource {
     private final ClusterView view;
     private final Function<MemberId, NovaStatus> nova;

@@ -6,6 +6,8 @@ import io.hostwatch.schema.Verdict;
 import io.hostwatch.service.api.MemberHistory;
 import io.hostwatch.service.zk.ClusterView;
 import io.hostwatch.service.zk.VerdictHistory;
+import io.hostwatch.service.auth.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -26,6 +28,7 @@ import java.util.function.BooleanSupplier;
  */
 @Path("/v1/groups/{group}/members/{host}/history")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.READER)
 public final class HistoryResource {
     public static final int DEFAULT_LIMIT = 20;
     public static final int MAX_LIMIT = 1000;

@@ -1,6 +1,9 @@
 package io.hostwatch.service.resources;
 
 import io.hostwatch.schema.Maintenance;
+import io.hostwatch.service.auth.LogText;
+import io.hostwatch.service.auth.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.hostwatch.schema.MemberId;
 import io.hostwatch.service.api.MaintenanceRequest;
 import io.hostwatch.service.zk.ClusterView;
@@ -12,8 +15,10 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +26,8 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET|PUT|DELETE /v1/groups/{group}/members/{host}/maintenance}. Only a known member can be
@@ -28,7 +35,9 @@ import java.util.regex.Pattern;
  */
 @Path("/v1/groups/{group}/members/{host}/maintenance")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.READER)
 public final class MaintenanceResource {
+    private static final Logger LOG = LoggerFactory.getLogger(MaintenanceResource.class);
     private static final Pattern SHORT = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
     private final ClusterView view;
@@ -50,8 +59,9 @@ public final class MaintenanceResource {
 
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.OPERATOR)
     public Maintenance put(@PathParam("group") String group, @PathParam("host") String host,
-                           MaintenanceRequest request) {
+                           MaintenanceRequest request, @Context SecurityContext security) {
         MemberId id = known(group, host);
         Instant now = clock.instant();
         String reason = request == null || request.reason() == null || request.reason().isBlank()
@@ -74,17 +84,21 @@ public final class MaintenanceResource {
             throw ApiErrors.error(Response.Status.BAD_REQUEST, "expiry " + expiresAt + " is not in the future");
         }
         Maintenance m = new Maintenance(id.group(), id.host(), reason,
-                view.maintenance(id).map(Maintenance::since).orElse(now), expiresAt);
+                view.maintenance(id).map(Maintenance::since).orElse(now), expiresAt, Callers.who(security));
         store.setMaintenance(m);
+        LOG.info("maintenance of {} set by {}: {}", id, LogText.escape(m.setBy()), LogText.escape(reason));
         return m;
     }
 
     @DELETE
-    public Response delete(@PathParam("group") String group, @PathParam("host") String host) {
+    @RolesAllowed(Roles.OPERATOR)
+    public Response delete(@PathParam("group") String group, @PathParam("host") String host,
+                           @Context SecurityContext security) {
         MemberId id = known(group, host);
         if (!store.clearMaintenance(id)) {
             throw ApiErrors.error(Response.Status.NOT_FOUND, "member " + id + " is not in maintenance");
         }
+        LOG.info("maintenance of {} ended by {}", id, LogText.escape(Callers.who(security)));
         return Response.noContent().build();
     }
 

@@ -45,11 +45,16 @@ public final class OperatorStore {
 
     /** Releases an engaged brake; returns the released record, or null when none was engaged. */
     public BrakeRecord releaseBrake(BrakeRecord current, Instant now) {
+        return releaseBrake(current, now, null);
+    }
+
+    /** Releases an engaged brake on behalf of {@code by} (recorded in the record); null when none was engaged. */
+    public BrakeRecord releaseBrake(BrakeRecord current, Instant now, String by) {
         if (current == null || !current.engaged()) {
             return null;
         }
         BrakeRecord released = new BrakeRecord(current.group(), false, current.engagedAt(), current.lost(),
-                current.members(), "released by an operator", now);
+                current.members(), "released by " + (by == null ? "an operator" : by), now, by);
         try {
             client.setData().forPath(ZkPaths.brake(current.group()), Json.write(released));
             return released;

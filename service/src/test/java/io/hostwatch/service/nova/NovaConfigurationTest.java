@@ -32,7 +32,31 @@ class NovaConfigurationTest {
         assertThat(c.getNova().enabled).isFalse();
         assertThat(c.getMasakari().enabled).isFalse();
         assertThat(c.getNova().reenable).isFalse();
-        assertThat(c.getKeystone().interfaceName).isEqualTo("public");
+        assertThat(c.getKeystone().interfaceName).isEqualTo("internal");
+        assertThat(c.getKeystone().allowInsecureHttp).isFalse();
+    }
+
+    @Test
+    void plainHttpIsRefusedBeyondLoopbackUnlessAllowed() throws Exception {
+        HostwatchConfiguration remote = parse("""
+                keystone: {authUrl: 'http://keystone.example.com:5000/v3', username: u, projectName: p,
+                           password: {env: X}}
+                """);
+        assertThat(remote.getKeystone().problems()).anyMatch(p -> p.contains("must be https"));
+        HostwatchConfiguration spoofed = parse("""
+                keystone: {authUrl: 'http://127.0.0.1.example.com/v3', username: u, projectName: p,
+                           password: {env: X}}
+                """);
+        assertThat(spoofed.getKeystone().problems()).anyMatch(p -> p.contains("must be https"));
+        HostwatchConfiguration local = parse("""
+                keystone: {authUrl: 'http://127.0.0.1:5000/v3', username: u, projectName: p, password: {env: X}}
+                """);
+        assertThat(local.getKeystone().problems()).isEmpty();
+        HostwatchConfiguration allowed = parse("""
+                keystone: {authUrl: 'http://keystone.example.com:5000/v3', username: u, projectName: p,
+                           password: {env: X}, allowInsecureHttp: true}
+                """);
+        assertThat(allowed.getKeystone().problems()).isEmpty();
     }
 
     @Test

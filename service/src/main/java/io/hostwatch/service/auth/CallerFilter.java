@@ -1,0 +1,168 @@
+package io.hostwatch.service.auth;
+
+import io.dropwizard.auth.AuthenticationException;
+import io.dropwizard.auth.Authorizer;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.Principal;
+import java.util.Locale;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * In front of every resource of a port (a servlet filter on {@code /*}, so the JAX-RS API, the
+ * dashboard's static files and admin servlets alike): identifies the caller, answers 401 (with
+ * {@code WWW-Authenticate}) without valid credentials, 403 without the permission the request
+ * needs, 503 when credentials cannot be checked now; otherwise passes the request on with the
+ * caller as its user principal, so {@code @RolesAllowed} and resources see it. Every request that
+ * is not a read is logged on {@code hostwatch.audit} with its caller and outcome.
+ */
+public final class CallerFilter implements Filter {
+    /** Request attribute holding the {@link Caller}. */
+    public static final String CALLER = Caller.class.getName();
+    private static final Logger AUDIT = LoggerFactory.getLogger("hostwatch.audit");
+
+    private final CallerIdentifier identifier;
+    private final Authorizer<Caller> authorizer;
+    private final AccessRules rules;
+
+    public CallerFilter(CallerIdentifier identifier, Authorizer<Caller> authorizer, AccessRules rules) {
+        this.identifier = identifier;
+        this.authorizer = authorizer;
+        this.rules = rules;
+    }
+
+    /** The caller of a request that passed this filter, or null. */
+    public static Caller caller(HttpServletRequest request) {
+        return request.getAttribute(CALLER) instanceof Caller c ? c : null;
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
+        HttpServletRequest request = (HttpServletRequest) req;
+        HttpServletResponse response = (HttpServletResponse) res;
+        String method = request.getMethod();
+        String path = path(request);
+        String needed = rules.required(method, path);
+        if (needed == null) {
+            chain.doFilter(req, res);
+            return;
+        }
+        Optional<Caller> found;
+        try {
+            found = identifier.identify(request);
+        } catch (AuthenticationException e) {
+            AUDIT.warn("{} {} from {}: credentials not checked: {}", method, LogText.escape(path),
+                    request.getRemoteAddr(), LogText.escape(e.getMessage()));
+            error(response, 503, "cannot check credentials now: " + e.getMessage());
+            return;
+        }
+        if (found.isEmpty()) {
+            if (!isRead(method)) {
+                AUDIT.info("{} {} from {}: 401 (no valid credentials)", method, LogText.escape(path),
+                        request.getRemoteAddr());
+            }
+            String challenge = identifier.challenge();
+            if (challenge != null) {
+                response.setHeader("WWW-Authenticate", challenge);
+            }
+            error(response, 401, "authentication required: "
+                    + (challenge != null ? "a valid Keystone token in X-Auth-Token" : "a client certificate"));
+            return;
+        }
+        Caller caller = found.get();
+        if (!authorizer.authorize(caller, needed, null)) {
+            AUDIT.info("{} {} by {} from {}: 403 (needs the {} permission)", method, LogText.escape(path),
+                    LogText.escape(caller.audit()), request.getRemoteAddr(), needed);
+            error(response, 403, caller.audit() + " may not " + (Roles.READER.equals(needed) ? "read" : "change")
+                    + " this: it needs the " + needed + " permission (see auth.* in the configuration)");
+            return;
+        }
+        request.setAttribute(CALLER, caller);
+        chain.doFilter(new Authenticated(request, caller, authorizer), res);
+        if (!isRead(method)) {
+            AUDIT.info("{} {} by {} from {}: {}", method, LogText.escape(path), LogText.escape(caller.audit()),
+                    request.getRemoteAddr(), response.getStatus());
+        }
+    }
+
+    private static String path(HttpServletRequest request) {
+        String uri = request.getRequestURI();
+        String context = request.getContextPath();
+        if (context != null && !context.isEmpty() && uri.startsWith(context)) {
+            uri = uri.substring(context.length());
+        }
+        return uri.isEmpty() ? "/" : uri;
+    }
+
+    private static boolean isRead(String method) {
+        String m = method.toUpperCase(Locale.ROOT);
+        return m.equals("GET") || m.equals("HEAD") || m.equals("OPTIONS");
+    }
+
+    private static void error(HttpServletResponse response, int status, String message) throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        byte[] body = ("{\"code\":" + status + ",\"message\":\"" + jsonEscape(message) + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
+    private static String jsonEscape(String s) {
+        StringBuilder b = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else if (c < 0x20) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    /** The request as the resources see it: its user principal is the caller. */
+    private static final class Authenticated extends HttpServletRequestWrapper {
+        private final Caller caller;
+        private final Authorizer<Caller> authorizer;
+
+        Authenticated(HttpServletRequest request, Caller caller, Authorizer<Caller> authorizer) {
+            super(request);
+            this.caller = caller;
+            this.authorizer = authorizer;
+        }
+
+        @Override
+        public Principal getUserPrincipal() {
+            return caller;
+        }
+
+        @Override
+        public String getRemoteUser() {
+            return caller.audit();
+        }
+
+        @Override
+        public boolean isUserInRole(String role) {
+            return authorizer.authorize(caller, role, null);
+        }
+
+        @Override
+        public String getAuthType() {
+            return caller.kind();
+        }
+    }
+}
