@@ -240,7 +240,7 @@ class CliIT {
     void maintenanceOnAndOff() throws Exception {
         Run on = hostwatch("maintenance", "compute", "cli2", "on", "--reason", "kernel upgrade", "--for", "2h");
         assertThat(on.exit()).isZero();
-        assertThat(on.out()).matches("compute/cli2: maintenance on until \\S+Z \\(kernel upgrade\\)\\R");
+        assertThat(on.out()).matches("compute/cli2: maintenance on until \\S+Z \\(kernel upgrade\\), set by anonymous\\R");
         awaitState("compute", "cli2", "MAINTENANCE");
         assertThat(hostwatch("member", "compute", "cli2").out()).startsWith("compute/cli2  MAINTENANCE");
         assertThat(hostwatch("members", "compute").out()).containsPattern("(?m)^compute +cli2 +MAINTENANCE ");

@@ -76,6 +76,7 @@ public class AuthConfiguration {
         }
     }
 
+    @JsonIgnore
     public boolean isNone() {
         return NONE.equals(type);
     }
