@@ -17,6 +17,8 @@ import java.time.Instant;
  * @param agentVersion version of the agent
  * @param fenceAfterMillis the member's declared self-fence deadline: how long after losing its
  *                         network it runs its isolation response; null when it has none
+ * @param storageKey the Ed25519 public key that signs this incarnation's storage records
+ *                   ({@link StorageKeys#encode}); null for an agent that signs none
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -29,11 +31,19 @@ public record MemberRegistration(
         boolean leaving,
         long storageIntervalMillis,
         String agentVersion,
-        Long fenceAfterMillis) {
+        Long fenceAfterMillis,
+        String storageKey) {
 
     public MemberRegistration(String group, String host, String address, String incarnation, Instant startedAt,
                               boolean leaving, long storageIntervalMillis, String agentVersion) {
-        this(group, host, address, incarnation, startedAt, leaving, storageIntervalMillis, agentVersion, null);
+        this(group, host, address, incarnation, startedAt, leaving, storageIntervalMillis, agentVersion, null, null);
+    }
+
+    public MemberRegistration(String group, String host, String address, String incarnation, Instant startedAt,
+                              boolean leaving, long storageIntervalMillis, String agentVersion,
+                              Long fenceAfterMillis) {
+        this(group, host, address, incarnation, startedAt, leaving, storageIntervalMillis, agentVersion,
+                fenceAfterMillis, null);
     }
 
     public MemberId id() {
@@ -42,6 +52,6 @@ public record MemberRegistration(
 
     public MemberRegistration withLeaving(boolean value) {
         return new MemberRegistration(group, host, address, incarnation, startedAt, value, storageIntervalMillis,
-                agentVersion, fenceAfterMillis);
+                agentVersion, fenceAfterMillis, storageKey);
     }
 }

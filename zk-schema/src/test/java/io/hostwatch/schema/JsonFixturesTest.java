@@ -27,6 +27,11 @@ class JsonFixturesTest {
     static final MemberRegistration REGISTRATION = new MemberRegistration("compute", "host1", "192.0.2.11",
             INCARNATION, Instant.parse("2026-11-24T11:58:30Z"), false, 1000, "0.1.0");
 
+    /** A registration of an agent that signs its storage records, with a self-fence deadline. */
+    static final MemberRegistration REGISTRATION_V2 = new MemberRegistration("compute", "host1", "192.0.2.11",
+            INCARNATION, Instant.parse("2026-11-24T11:58:30Z"), false, 1000, "0.2.0", 30_000L,
+            TestKeys.GOLDEN_PUBLIC);
+
     static final EpochRecord EPOCH = new EpochRecord(7, "detector-a", Instant.parse("2026-11-24T11:00:00Z"));
 
     static final Verdict VERDICT = new Verdict("compute", "host1", "192.0.2.11", State.DEAD,
@@ -54,6 +59,7 @@ class JsonFixturesTest {
                 Arguments.of("maintenance-v1", Maintenance.class, MAINTENANCE),
                 Arguments.of("brake-record-v1", BrakeRecord.class, BRAKE),
                 Arguments.of("member-registration-v1", MemberRegistration.class, REGISTRATION),
+                Arguments.of("member-registration-v2", MemberRegistration.class, REGISTRATION_V2),
                 Arguments.of("verdict-v1", Verdict.class, VERDICT),
                 Arguments.of("epoch-record-v1", EpochRecord.class, EPOCH));
     }
@@ -106,6 +112,16 @@ class JsonFixturesTest {
         Verdict read = Json.read(Json.mapper().writeValueAsBytes(older), Verdict.class);
         assertThat(read.address()).isNull();
         assertThat(read).usingRecursiveComparison().ignoringFields("address").isEqualTo(VERDICT);
+    }
+
+    @Test
+    void registrationWithoutAStorageKeyStillDecodes() {
+        MemberRegistration older = Json.read(TestFiles.fixture("member-registration-v1.json"),
+                MemberRegistration.class);
+        assertThat(older.storageKey()).isNull();
+        assertThat(StorageKeys.parse(REGISTRATION_V2.storageKey()).getEncoded())
+                .isEqualTo(TestKeys.GOLDEN.getPublic().getEncoded());
+        assertThat(REGISTRATION_V2.withLeaving(true).storageKey()).isEqualTo(TestKeys.GOLDEN_PUBLIC);
     }
 
     @Test

@@ -15,6 +15,10 @@ import org.junit.jupiter.api.Timeout;
 class StorageRecordDocTest {
     private static final String DOC = "storage-record.md";
     private static final Pattern RECORD_HEX = Pattern.compile("\\b[0-9a-f]{" + 2 * StorageRecordCodec.LENGTH + "}\\b");
+    private static final Pattern SIGNED_HEX = Pattern.compile("\\b[0-9a-f]{" + 2 * StorageRecordCodec.LENGTH_V2
+            + "}\\b");
+    private static final String V1_TABLE = "| offset | bytes | value |";
+    private static final String V2_TABLE = "| offset | bytes | value (version 2) |";
 
     private static String doc;
 
@@ -35,14 +39,36 @@ class StorageRecordDocTest {
     }
 
     @Test
+    void signedHexInTheDocIsTheSignedGoldenFixture() {
+        String fixture = TestFiles.fixtureText("storage-record-v2.hex").strip();
+        List<String> found = new ArrayList<>();
+        Matcher m = SIGNED_HEX.matcher(doc);
+        while (m.find()) {
+            found.add(m.group());
+        }
+        assertThat(found).as("112-byte hex records in docs/%s", DOC).isNotEmpty().allMatch(fixture::equals);
+        assertThat(doc).contains(TestKeys.GOLDEN_PUBLIC);
+    }
+
+    @Test
     void fieldByFieldTableSpellsTheFixture() {
-        String fixture = TestFiles.fixtureText("storage-record-v1.hex").strip();
+        assertThat(tableBytes(V1_TABLE)).isEqualTo(TestFiles.fixtureText("storage-record-v1.hex").strip());
+    }
+
+    @Test
+    void fieldByFieldTableOfVersion2SpellsTheSignedFixture() {
+        assertThat(tableBytes(V2_TABLE)).isEqualTo(TestFiles.fixtureText("storage-record-v2.hex").strip());
+    }
+
+    /** The bytes spelled by the offset table under {@code header}, checking each row's offset. */
+    private static String tableBytes(String header) {
+        assertThat(doc).contains(header);
         StringBuilder bytes = new StringBuilder();
         int expectedOffset = 0;
         boolean inTable = false;
         for (String line : doc.split("\n")) {
             String row = line.strip();
-            if (row.equals("| offset | bytes | value |")) {
+            if (row.equals(header)) {
                 inTable = true;
                 continue;
             }
@@ -60,7 +86,7 @@ class StorageRecordDocTest {
                 expectedOffset++;
             }
         }
-        assertThat(bytes.toString()).isEqualTo(fixture);
+        return bytes.toString();
     }
 
     @Test
@@ -79,7 +105,9 @@ class StorageRecordDocTest {
     void namesTheSlotPathAndTheJudgement() {
         assertThat(doc).contains("<storage root>/<group>/<host>" + StorageRecordCodec.SUFFIX)
                 .contains("monotonic").contains("3 s").contains("fsync").contains("rename")
-                .contains("same directory").contains("STALE").contains("UNKNOWN").contains("FRESH");
+                .contains("same directory").contains("STALE").contains("UNKNOWN").contains("FRESH")
+                .contains("CREATE_NEW").contains("NOFOLLOW_LINKS").contains("strictly increasing")
+                .contains("Ed25519").contains("storageKey");
     }
 
     private static String normalize(String line) {
