@@ -220,7 +220,8 @@ public final class MemberAgent implements Closeable {
         Long fenceAfterMillis = config.selfFenceDeadline(negotiated).map(Duration::toMillis)
                 .orElse(null);
         return new MemberRegistration(id.group(), id.host(), config.address(), incarnation.toString(),
-                clock.instant(), false, config.storageInterval().toMillis(), HostwatchVersion.get(), fenceAfterMillis);
+                clock.instant(), false, config.storageInterval().toMillis(), HostwatchVersion.get(), fenceAfterMillis,
+                writer.storageKey());
     }
 
     private Duration negotiatedSessionTimeout() {

@@ -5,12 +5,14 @@ import io.hostwatch.schema.HostwatchException;
 import io.hostwatch.schema.MemberId;
 import io.hostwatch.schema.StorageFlag;
 import io.hostwatch.schema.StorageRecord;
+import io.hostwatch.schema.StorageKeys;
 import io.hostwatch.schema.StorageRecordCodec;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.LinkOption;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -18,6 +20,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -34,11 +40,18 @@ import org.slf4j.LoggerFactory;
 /**
  * The storage heartbeat: rewrites this member's slot {@code <root>/<group>/<host>.hb} every
  * interval with a {@link StorageRecord} whose sequence counter advances by one per successful write,
- * starting at 1.
+ * starting at 1. Every record is signed (format version 2) with this incarnation's Ed25519 key,
+ * whose public half the agent registers as {@link #storageKey()}; the private key never leaves
+ * memory.
  *
  * <p>Each write is atomic and durable: the record goes to {@code .<host>.hb.tmp} in the same
  * directory, is forced to the device, then renamed over the slot, so a reader sees either the
- * previous record or the new one, never a mix. The group directory is created when missing.
+ * previous record or the new one, never a mix. The slot directory is shared with other hosts, so
+ * the temporary file is treated as hostile ground: whatever is at its name (a crash's leftover, a
+ * planted symlink or FIFO) is unlinked, never followed, and the file is created exclusively
+ * ({@code CREATE_NEW}, {@code NOFOLLOW_LINKS}) with mode {@code 0644}; if something appears at the
+ * name in between, the write fails and is retried on the next tick. The group directory is
+ * created when missing.
  *
  * <p>A failed scheduled write is logged (the first failure, then every 30 s, then once when writes
  * succeed again) and retried on the next tick; it never stops the schedule. A write that hangs
@@ -48,6 +61,7 @@ import org.slf4j.LoggerFactory;
 public final class StorageHeartbeatWriter implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(StorageHeartbeatWriter.class);
     private static final long FAILURE_LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final Set<PosixFilePermission> MODE = PosixFilePermissions.fromString("rw-r--r--");
 
     private final AtomicReference<Lifecycle> state = new AtomicReference<>(Lifecycle.LATENT);
     private final AtomicReference<Set<StorageFlag>> flags = new AtomicReference<>(Set.of());
@@ -55,7 +69,9 @@ public final class StorageHeartbeatWriter implements Closeable {
     private final Path directory;
     private final Path slot;
     private final Path temp;
+    private final MemberId id;
     private final UUID incarnation;
+    private final KeyPair key;
     private final Duration interval;
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
@@ -65,6 +81,8 @@ public final class StorageHeartbeatWriter implements Closeable {
     private long lastFailureLogNanos;
 
     /**
+     * A writer with a new key pair of its own, made for this incarnation.
+     *
      * @param root the storage root
      * @param id this member
      * @param incarnation this agent process's start id, written in every record
@@ -74,10 +92,18 @@ public final class StorageHeartbeatWriter implements Closeable {
      */
     public StorageHeartbeatWriter(Path root, MemberId id, UUID incarnation, Duration interval,
                                   ScheduledExecutorService scheduler, Clock clock) {
+        this(root, id, incarnation, StorageKeys.generate(), interval, scheduler, clock);
+    }
+
+    /** @param key this incarnation's Ed25519 key pair: the private half signs every record */
+    public StorageHeartbeatWriter(Path root, MemberId id, UUID incarnation, KeyPair key, Duration interval,
+                                  ScheduledExecutorService scheduler, Clock clock) {
         this.slot = StorageRecordCodec.slot(root, id);
         this.directory = slot.getParent();
         this.temp = directory.resolve("." + id.host() + StorageRecordCodec.SUFFIX + ".tmp");
+        this.id = id;
         this.incarnation = incarnation;
+        this.key = key;
         this.interval = interval;
         this.scheduler = scheduler;
         this.clock = clock;
@@ -153,6 +179,11 @@ public final class StorageHeartbeatWriter implements Closeable {
         return lastSeq;
     }
 
+    /** The public key that verifies this writer's records, in registration form ({@link StorageKeys#encode}). */
+    public String storageKey() {
+        return StorageKeys.encode(key.getPublic());
+    }
+
     /** The slot file this writer rewrites. */
     public Path slot() {
         return slot;
@@ -192,11 +223,13 @@ public final class StorageHeartbeatWriter implements Closeable {
         long seq = lastSeq + 1;
         StorageRecord record = new StorageRecord(seq, incarnation, flags.get(), (int) interval.toMillis(),
                 clock.millis());
-        ByteBuffer bytes = ByteBuffer.wrap(StorageRecordCodec.encode(record));
+        ByteBuffer bytes = ByteBuffer.wrap(StorageRecordCodec.encodeSigned(record, id, key.getPrivate()));
         try {
             Files.createDirectories(directory);
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            // unlink whatever is at the temporary name: a symlink goes, its target is never touched
+            Files.deleteIfExists(temp);
+            try (FileChannel channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), permissions())) {
                 while (bytes.hasRemaining()) {
                     channel.write(bytes);
                 }
@@ -208,6 +241,12 @@ public final class StorageHeartbeatWriter implements Closeable {
         }
         forceDirectory();
         lastSeq = seq;
+    }
+
+    /** Mode 0644 where the file system knows POSIX permissions (the umask may narrow it, never widen it). */
+    private FileAttribute<?>[] permissions() {
+        return directory.getFileSystem().supportedFileAttributeViews().contains("posix")
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(MODE)} : new FileAttribute<?>[0];
     }
 
     /** Makes the rename itself durable. Best effort: not every file system lets a directory be forced. */
@@ -244,7 +283,7 @@ public final class StorageHeartbeatWriter implements Closeable {
             if (reason == null) {
                 reason = e instanceof AccessDeniedException ? "permission denied"
                         : e instanceof NoSuchFileException ? "no such file or directory"
-                        : e instanceof FileAlreadyExistsException ? "exists and is not a directory"
+                        : e instanceof FileAlreadyExistsException ? "already exists (and is not a directory)"
                         : e.getClass().getSimpleName();
             }
             return f.getFile() + ": " + reason;

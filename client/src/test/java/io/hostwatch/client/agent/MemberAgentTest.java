@@ -8,6 +8,7 @@ import io.hostwatch.schema.HostwatchException;
 import io.hostwatch.schema.Json;
 import io.hostwatch.schema.MemberId;
 import io.hostwatch.schema.MemberRegistration;
+import io.hostwatch.schema.StorageKeys;
 import io.hostwatch.schema.StorageFlag;
 import io.hostwatch.schema.StorageRecord;
 import io.hostwatch.schema.StorageRecordCodec;
@@ -111,6 +112,9 @@ class MemberAgentTest {
         StorageRecord record = slot();
         assertThat(record.incarnation()).isEqualTo(agent.incarnation());
         assertThat(record.flags()).isEmpty();
+        byte[] signed = Files.readAllBytes(StorageRecordCodec.slot(tmp.resolve("storage"), ID));
+        assertThat(StorageRecordCodec.verify(signed, ID, StorageKeys.parse(registration.storageKey())))
+                .as("the slot is signed by the key the member registered").isTrue();
     }
 
     @Test

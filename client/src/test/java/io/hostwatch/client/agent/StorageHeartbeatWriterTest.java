@@ -44,11 +44,13 @@ class StorageHeartbeatWriterTest {
     }
 
     @AfterEach
-    void tearDown() {
+    void tearDown() throws InterruptedException {
         if (writer != null) {
             writer.close();
         }
         scheduler.shutdownNow();
+        // a write in progress must end before the temporary directory is removed
+        assertThat(scheduler.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
     }
 
     private StorageHeartbeatWriter writer(Path root) {
