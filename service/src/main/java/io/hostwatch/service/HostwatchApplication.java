@@ -89,14 +89,15 @@ public class HostwatchApplication extends Application<HostwatchConfiguration> {
             return t;
         });
         HostwatchConfiguration.Storage st = config.getStorage();
+        ClusterView view = new ClusterView(curator.client());
+        // the registration names the key and incarnation whose storage records count
         StorageObserver storage = new StorageObserver(storageRoot, st.staleAfter.toJavaDuration(),
                 st.observeInterval.toJavaDuration(), st.readTimeout.toJavaDuration(), st.readThreads,
-                System::nanoTime, clock, scheduler);
+                System::nanoTime, clock, scheduler, view::registration);
         HostwatchConfiguration.Ping pc = config.getPing();
         PingProbe ping = new PingProbe(pc.timeout.toJavaDuration(), pc.ports,
                 PingProbe.IcmpMode.valueOf(pc.icmp.toUpperCase(Locale.ROOT)), pc.maxConcurrent, clock);
 
-        ClusterView view = new ClusterView(curator.client());
         String instanceId = InetAddress.getLocalHost().getHostName() + "-" + UUID.randomUUID().toString()
                 .substring(0, 8);
         HostwatchConfiguration.Detection dc = config.getDetection();

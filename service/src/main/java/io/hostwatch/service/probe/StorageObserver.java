@@ -3,19 +3,17 @@ package io.hostwatch.service.probe;
 import io.hostwatch.schema.CorruptRecordException;
 import io.hostwatch.schema.Evidence;
 import io.hostwatch.schema.MemberId;
+import io.hostwatch.schema.MemberRegistration;
 import io.hostwatch.schema.SignalStatus;
 import io.hostwatch.schema.StorageRecord;
 import io.hostwatch.schema.StorageRecordCodec;
 import java.io.Closeable;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -26,6 +24,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,14 +34,25 @@ import org.slf4j.LoggerFactory;
  * Watches every tracked member's storage slot at a low rate, so that when a heartbeat znode
  * disappears the storage judgement is already known.
  *
- * <p>A slot is {@code FRESH} when its record (sequence counter or incarnation) changed within
- * {@code staleAfter}, measured on the detector's monotonic clock; {@code STALE} when it has not
- * changed for {@code staleAfter} and the detector has watched it at least that long; {@code UNKNOWN}
- * when the detector cannot read it (I/O error or a read that has not returned within
- * {@code readTimeout}). Wall clocks and file mtimes are never compared.
+ * <p>Only the member's own records count. The member's registration (looked up on every read and
+ * remembered after the znode is gone) names its incarnation and its storage key; a record
+ * <em>advances</em> the slot only when it is signed by that key for this slot, is of that
+ * incarnation, has a strictly increasing counter, and was written after the previous read.
+ * Forged, foreign, replayed, older and (once a key is registered) unsigned records never do, and
+ * flags and counters are reported from the member's own records only.
+ *
+ * <p>A slot is {@code FRESH} when it advanced within {@code staleAfter}, measured on the
+ * detector's monotonic clock; {@code STALE} when it has not advanced for {@code staleAfter}, the
+ * detector has watched it at least that long and its content stood still for {@code staleAfter};
+ * {@code UNKNOWN} when the detector cannot read it (I/O error or a read that has not returned
+ * within {@code readTimeout}), when it is not a regular file (a symlink or FIFO is never opened),
+ * or when its content changed within {@code staleAfter} to something that is not an advance:
+ * someone other than the member writes it, and a dead host cannot be told from a live one whose
+ * records are overwritten. Wall clocks and file mtimes are never compared.
  *
  * <p>Reads run on a bounded pool; a slot never has more than one read in flight, so a hung
- * file holds at most one thread and never blocks the caller.
+ * file holds at most one thread and never blocks the caller. A read hung in opening a FIFO that
+ * was swapped in during the read is released by {@link SlotFile#releaseFifo}.
  */
 public final class StorageObserver implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(StorageObserver.class);
@@ -55,12 +66,23 @@ public final class StorageObserver implements Closeable {
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
     private final ThreadPoolExecutor readers;
+    private final ThreadPoolExecutor rescuer;
+    private final Function<MemberId, Optional<MemberRegistration>> registrations;
     private final Map<MemberId, Slot> slots = new ConcurrentHashMap<>();
     private volatile ScheduledFuture<?> scan;
+    /** Runs between a slot's attribute check and its open: tests swap files in here. */
+    volatile Consumer<Path> beforeOpen = path -> { };
 
+    /**
+     * @param registrations the member's current registration, if its heartbeat znode exists: it
+     *                      names the incarnation and key whose records count (remembered per slot
+     *                      once seen, so a member whose znode is gone is still verified)
+     */
     public StorageObserver(Path root, Duration staleAfter, Duration interval, Duration readTimeout, int readThreads,
-                           LongSupplier nanoTime, Clock clock, ScheduledExecutorService scheduler) {
+                           LongSupplier nanoTime, Clock clock, ScheduledExecutorService scheduler,
+                           Function<MemberId, Optional<MemberRegistration>> registrations) {
         this.root = root;
+        this.registrations = registrations;
         this.staleAfterNanos = staleAfter.toNanos();
         this.intervalNanos = interval.toNanos();
         this.readTimeoutNanos = readTimeout.toNanos();
@@ -75,6 +97,12 @@ public final class StorageObserver implements Closeable {
                     return t;
                 });
         this.readers.allowCoreThreadTimeOut(true);
+        this.rescuer = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(64), r -> {
+            Thread t = new Thread(r, "hostwatch-storage-rescue");
+            t.setDaemon(true);
+            return t;
+        }, new ThreadPoolExecutor.DiscardPolicy());
+        this.rescuer.allowCoreThreadTimeOut(true);
     }
 
     /** Starts the periodic observation of every tracked slot. */
@@ -84,7 +112,7 @@ public final class StorageObserver implements Closeable {
 
     /** Begins watching a member's slot (idempotent). */
     public void track(MemberId id) {
-        slots.computeIfAbsent(id, k -> new Slot(StorageRecordCodec.slot(root, k)));
+        slots.computeIfAbsent(id, k -> new Slot(k, StorageRecordCodec.slot(root, k)));
     }
 
     public void untrack(MemberId id) {
@@ -179,6 +207,7 @@ public final class StorageObserver implements Closeable {
             s.cancel(false);
         }
         readers.shutdownNow();
+        rescuer.shutdownNow();
     }
 
     ExecutorService readers() {
@@ -187,25 +216,41 @@ public final class StorageObserver implements Closeable {
 
     /** Observation history of one slot. All fields guarded by {@code this}. */
     private final class Slot {
+        private final MemberId id;
         private final Path path;
+        private SlotIdentity identity = SlotIdentity.NONE;
         private long firstObservedNanos = Long.MIN_VALUE;
         private long lastAdvanceNanos = Long.MIN_VALUE;
+        /** When the content last changed to something that is not an advance. */
+        private long lastForeignNanos = Long.MIN_VALUE;
+        /** Highest counter of the registered incarnation read so far; -1 before any. */
+        private long highestSeq = -1;
+        /** The member's own latest record: the only source of the reported seq and flags. */
         private StorageRecord last;
+        private SlotFile.Read previous;
         private String problem;
+        private String refused;
         private boolean ioError;
         private CompletableFuture<Void> inFlight;
         private long inFlightSince;
+        private boolean rescueAsked;
 
-        Slot(Path path) {
+        Slot(MemberId id, Path path) {
+            this.id = id;
             this.path = path;
         }
 
         /** Starts a read unless one is in flight; the future completes when that read ends. */
         synchronized CompletableFuture<Void> read() {
             if (inFlight != null && !inFlight.isDone()) {
+                if (!rescueAsked && nanoTime.getAsLong() - inFlightSince > readTimeoutNanos) {
+                    rescueAsked = true; // once per hung read: a FIFO swapped in may be what holds it
+                    rescuer.execute(() -> SlotFile.releaseFifo(path));
+                }
                 return inFlight;
             }
             inFlightSince = nanoTime.getAsLong();
+            rescueAsked = false;
             try {
                 inFlight = CompletableFuture.runAsync(this::readNow, readers);
             } catch (RejectedExecutionException e) {
@@ -216,38 +261,60 @@ public final class StorageObserver implements Closeable {
         }
 
         private void readNow() {
+            Optional<MemberRegistration> registration = registrations.apply(id);
+            SlotFile.Read read = SlotFile.read(path, beforeOpen);
             StorageRecord record = null;
-            String why = null;
-            boolean failed = false;
-            for (int attempt = 0; attempt < 2 && record == null; attempt++) {
+            String corrupt = null;
+            for (int attempt = 0; read.kind() == SlotFile.Kind.RECORD; attempt++) {
                 try {
-                    record = StorageRecordCodec.decode(readBytes(path));
-                    why = null;
-                } catch (NoSuchFileException e) {
-                    why = "no slot file " + path;
+                    record = StorageRecordCodec.decode(read.bytes());
                     break;
                 } catch (CorruptRecordException e) {
-                    why = "unreadable record: " + e.getMessage(); // torn: read once more
-                } catch (IOException e) {
-                    why = "cannot read " + path + ": " + e.getMessage();
-                    failed = true;
-                    break;
+                    corrupt = "unreadable record: " + e.getMessage();
+                    if (attempt == 1) {
+                        break;
+                    }
+                    read = SlotFile.read(path, beforeOpen); // torn: read once more
                 }
             }
-            observed(record, why, failed, nanoTime.getAsLong());
+            observed(registration.orElse(null), read, record, corrupt, nanoTime.getAsLong());
         }
 
-        private synchronized void observed(StorageRecord record, String why, boolean failed, long now) {
-            if (firstObservedNanos == Long.MIN_VALUE) {
+        private synchronized void observed(MemberRegistration registration, SlotFile.Read read, StorageRecord record,
+                                           String corrupt, long now) {
+            if (registration != null && !identity.matches(registration)) {
+                identity = SlotIdentity.of(registration);
+                highestSeq = -1;
+                last = null;
+            }
+            boolean first = firstObservedNanos == Long.MIN_VALUE;
+            if (first) {
                 firstObservedNanos = now;
             }
-            ioError = failed;
-            problem = why;
+            boolean changed = !first && !read.sameAs(previous);
+            previous = read;
+            ioError = read.kind() == SlotFile.Kind.IO_ERROR;
+            refused = read.kind() == SlotFile.Kind.REFUSED ? read.reason() : null;
+            String why = read.kind() == SlotFile.Kind.RECORD ? corrupt : read.reason();
+            boolean advanced = false;
             if (record != null) {
-                if (last != null && (record.seq() != last.seq() || !record.incarnation().equals(last.incarnation()))) {
-                    lastAdvanceNanos = now;
+                why = identity.assess(id, read.bytes(), record);
+                if (why == null && record.seq() <= highestSeq) {
+                    why = "replayed or older record: seq " + record.seq() + ", the member's highest is " + highestSeq;
                 }
-                last = record;
+                if (why == null) {
+                    advanced = changed;
+                    highestSeq = record.seq();
+                    last = record;
+                }
+            }
+            if (advanced) {
+                lastAdvanceNanos = now;
+            } else if (changed) {
+                lastForeignNanos = now;
+            }
+            if (why != null || advanced) {
+                problem = why;
             }
         }
 
@@ -262,12 +329,22 @@ public final class StorageObserver implements Closeable {
             if (ioError) {
                 return evidence(SignalStatus.Storage.UNKNOWN, now, problem);
             }
+            if (refused != null) {
+                return evidence(SignalStatus.Storage.UNKNOWN, now, refused);
+            }
             boolean advanced = lastAdvanceNanos != Long.MIN_VALUE;
             if (advanced && now - lastAdvanceNanos < staleAfterNanos) {
                 if (freshAfter == Long.MIN_VALUE || lastAdvanceNanos - freshAfter > 0) {
-                    return evidence(SignalStatus.Storage.FRESH, now, problem == null ? "counter advancing" : problem);
+                    return evidence(SignalStatus.Storage.FRESH, now, (identity.signed() ? "counter advancing"
+                            : "counter advancing (unsigned: the member registered no storage key)")
+                            + (problem == null ? "" : "; also seen: " + problem));
                 }
                 return null; // moved recently, but not since the heartbeat was lost: wait and see
+            }
+            if (lastForeignNanos != Long.MIN_VALUE && now - lastForeignNanos < staleAfterNanos) {
+                return evidence(SignalStatus.Storage.UNKNOWN, now, "slot changed "
+                        + TimeUnit.NANOSECONDS.toMillis(now - lastForeignNanos) + " ms ago without the member's own"
+                        + " record advancing (someone else writes it): " + problem);
             }
             if (now - firstObservedNanos >= staleAfterNanos) {
                 return evidence(SignalStatus.Storage.STALE, now, problem != null ? problem
@@ -286,19 +363,6 @@ public final class StorageObserver implements Closeable {
             return new Evidence.Storage(status, clock.instant(), last == null ? null : last.seq(),
                     last == null ? null : last.flags(), millis,
                     last == null ? null : last.incarnation().toString(), detail);
-        }
-    }
-
-    /** Reads a whole slot; a file of the wrong size is returned as is and rejected by the codec. */
-    static byte[] readBytes(Path path) throws IOException {
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            ByteBuffer buf = ByteBuffer.allocate(StorageRecordCodec.LENGTH + 1);
-            while (buf.hasRemaining() && ch.read(buf) > 0) {
-                // keep reading: a short read is not the end of the file
-            }
-            byte[] out = new byte[buf.position()];
-            buf.flip().get(out);
-            return out;
         }
     }
 }

@@ -54,11 +54,12 @@ class DetectorBrakeIT {
                      .sessionTimeoutMs(4000).retryPolicy(new RetryOneTime(100)).build();
              PingProbe ping = new PingProbe(Duration.ofMillis(500), List.of(silent.port()), PingProbe.IcmpMode.NEVER,
                      16, clock);
+             ClusterView view = new ClusterView(client);
              StorageObserver observer = new StorageObserver(storage, Duration.ofSeconds(1), Duration.ofMillis(200),
-                     Duration.ofSeconds(1), 2, System::nanoTime, clock, scan);
+                     Duration.ofSeconds(1), 2, System::nanoTime, clock, scan,
+                     view::registration);
              SelfCheck self = new SelfCheck(ping, List.of(), storage, "test", Duration.ofSeconds(1),
-                     Duration.ofSeconds(1), clock);
-             ClusterView view = new ClusterView(client)) {
+                     Duration.ofSeconds(1), clock)) {
             client.start();
             view.start();
             observer.start();

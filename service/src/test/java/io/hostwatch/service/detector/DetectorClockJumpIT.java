@@ -73,11 +73,12 @@ class DetectorClockJumpIT {
              CuratorFramework client = CuratorFrameworkFactory.builder().connectString(zk.getConnectString())
                      .sessionTimeoutMs(4000).retryPolicy(new RetryOneTime(100)).build();
              PingProbe ping = new PingProbe(Duration.ofSeconds(1), List.of(22), PingProbe.IcmpMode.NEVER, 16, clock);
+             ClusterView view = new ClusterView(client);
              StorageObserver observer = new StorageObserver(storage, Duration.ofSeconds(3), Duration.ofMillis(500),
-                     Duration.ofSeconds(1), 2, System::nanoTime, clock, scan);
+                     Duration.ofSeconds(1), 2, System::nanoTime, clock, scan,
+                     view::registration);
              SelfCheck self = new SelfCheck(ping, List.of(), storage, "test", Duration.ofSeconds(1),
-                     Duration.ofSeconds(1), clock);
-             ClusterView view = new ClusterView(client)) {
+                     Duration.ofSeconds(1), clock)) {
             client.start();
             view.start();
             observer.start();

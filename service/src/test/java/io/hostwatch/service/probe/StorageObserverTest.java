@@ -6,10 +6,9 @@ import io.hostwatch.schema.Evidence;
 import io.hostwatch.schema.MemberId;
 import io.hostwatch.schema.SignalStatus;
 import io.hostwatch.schema.StorageFlag;
-import io.hostwatch.schema.StorageRecord;
+import io.hostwatch.schema.StorageKeys;
 import io.hostwatch.schema.StorageRecordCodec;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -17,9 +16,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.security.KeyPair;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,18 +35,23 @@ import org.junit.jupiter.api.io.TempDir;
 class StorageObserverTest {
     private static final MemberId ID = MemberId.of("compute", "host1");
     private static final UUID INC = UUID.fromString("123e4567-e89b-12d3-a456-426614174000");
+    private static final KeyPair KEY = StorageKeys.generate();
 
     @TempDir
     Path root;
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
     private ScheduledExecutorService scheduler;
     private StorageObserver observer;
+    private Slots slots;
 
     @BeforeEach
     void setUp() {
         scheduler = Executors.newSingleThreadScheduledExecutor();
+        slots = new Slots(root);
         observer = new StorageObserver(root, Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofSeconds(1), 2,
-                nanos::get, Clock.fixed(Instant.parse("2026-11-24T12:00:00Z"), ZoneOffset.UTC), scheduler);
+                nanos::get, Clock.fixed(Instant.parse("2026-11-24T12:00:00Z"), ZoneOffset.UTC), scheduler,
+                slots::registration);
+        slots.register(ID, INC, KEY);
     }
 
     @AfterEach
@@ -80,7 +86,7 @@ class StorageObserverTest {
     }
 
     @Test
-    void aNewIncarnationCountsAsAnAdvance() throws IOException {
+    void aNewlyRegisteredIncarnationCountsAsAnAdvance() throws IOException {
         write(ID, 50, INC, Set.of());
         observer.track(ID);
         read(ID);
@@ -88,11 +94,78 @@ class StorageObserverTest {
         read(ID);
         assertThat(observer.current(ID).status()).isEqualTo(SignalStatus.Storage.STALE);
 
-        write(ID, 1, UUID.randomUUID(), Set.of(StorageFlag.SERVICE_DOWN));
+        UUID restarted = UUID.randomUUID();
+        KeyPair newKey = StorageKeys.generate();
+        slots.register(ID, restarted, newKey);
+        slots.write(ID, 1, restarted, Set.of(StorageFlag.SERVICE_DOWN), newKey);
         read(ID);
         Evidence.Storage fresh = observer.current(ID);
         assertThat(fresh.status()).isEqualTo(SignalStatus.Storage.FRESH);
         assertThat(fresh.flags()).containsExactly(StorageFlag.SERVICE_DOWN);
+        assertThat(fresh.incarnation()).isEqualTo(restarted.toString());
+    }
+
+    @Test
+    void aNewIncarnationNobodyRegisteredIsNotAnAdvance() throws IOException {
+        write(ID, 50, INC, Set.of());
+        observer.track(ID);
+        read(ID);
+        advance(1000);
+        write(ID, 1, UUID.randomUUID(), Set.of()); // signed by the registered key, but not its incarnation
+        read(ID);
+        assertThat(observer.current(ID).status()).isEqualTo(SignalStatus.Storage.UNKNOWN);
+        assertThat(observer.current(ID).detail()).contains("registered incarnation");
+        advance(3100);
+        read(ID);
+        assertThat(observer.current(ID).status()).isEqualTo(SignalStatus.Storage.STALE);
+        assertThat(observer.current(ID).seq()).isEqualTo(50);
+    }
+
+    @Test
+    void unsignedRecordsCountOnlyForAMemberThatRegisteredNoKey() throws IOException {
+        MemberId legacy = MemberId.of("compute", "legacy");
+        slots.register(legacy, INC, null);
+        slots.put(legacy, Slots.unsigned(1, INC, Set.of()));
+        observer.track(legacy);
+        read(legacy);
+        advance(1000);
+        slots.put(legacy, Slots.unsigned(2, INC, Set.of(StorageFlag.SERVICE_DOWN)));
+        read(legacy);
+        Evidence.Storage fresh = observer.current(legacy);
+        assertThat(fresh.status()).isEqualTo(SignalStatus.Storage.FRESH);
+        assertThat(fresh.detail()).contains("unsigned");
+        assertThat(fresh.flags()).containsExactly(StorageFlag.SERVICE_DOWN);
+    }
+
+    @Test
+    void aMemberWhoseRegistrationWasNeverSeenIsNeverFresh() throws IOException {
+        MemberId unseen = MemberId.of("compute", "unseen");
+        KeyPair key = StorageKeys.generate();
+        observer.track(unseen);
+        for (int seq = 1; seq <= 5; seq++) {
+            slots.write(unseen, seq, INC, Set.of(), key);
+            read(unseen);
+            assertThat(observer.current(unseen) == null ? null : observer.current(unseen).status())
+                    .isNotEqualTo(SignalStatus.Storage.FRESH);
+            advance(1000);
+        }
+        assertThat(observer.current(unseen).status()).isEqualTo(SignalStatus.Storage.UNKNOWN);
+        assertThat(observer.current(unseen).detail()).contains("no registration");
+        advance(3100);
+        read(unseen);
+        assertThat(observer.current(unseen).status()).isEqualTo(SignalStatus.Storage.STALE);
+    }
+
+    @Test
+    void theRegistrationIsRememberedAfterTheHeartbeatZnodeIsGone() throws IOException {
+        write(ID, 1, INC, Set.of());
+        observer.track(ID);
+        read(ID);
+        slots.unregister(ID);
+        advance(1000);
+        write(ID, 2, INC, Set.of());
+        read(ID);
+        assertThat(observer.current(ID).status()).isEqualTo(SignalStatus.Storage.FRESH);
     }
 
     @Test
@@ -115,22 +188,33 @@ class StorageObserverTest {
     void missingOrCorruptSlotsNeverLookFresh() throws IOException {
         MemberId missing = MemberId.of("compute", "nofile");
         MemberId corrupt = MemberId.of("compute", "garbage");
-        Path garbage = StorageRecordCodec.slot(root, corrupt);
-        Files.createDirectories(garbage.getParent());
-        observer.track(missing);
-        observer.track(corrupt);
+        MemberId scribbled = MemberId.of("compute", "scribbled");
+        for (MemberId id : new MemberId[] {missing, corrupt, scribbled}) {
+            slots.register(id, INC, KEY);
+            observer.track(id);
+        }
+        slots.put(corrupt, "garbage".getBytes());
         for (int i = 0; i < 4; i++) {
-            Files.write(garbage, ("garbage " + i).getBytes());
+            slots.put(scribbled, ("garbage " + i).getBytes());
             read(missing);
             read(corrupt);
+            read(scribbled);
             advance(1000);
+            for (MemberId id : new MemberId[] {missing, corrupt, scribbled}) {
+                Evidence.Storage e = observer.current(id);
+                assertThat(e == null ? null : e.status()).as("%s", id).isNotEqualTo(SignalStatus.Storage.FRESH);
+            }
         }
         read(missing);
         read(corrupt);
+        read(scribbled);
         assertThat(observer.current(missing).status()).isEqualTo(SignalStatus.Storage.STALE);
         assertThat(observer.current(missing).detail()).contains("no slot file");
         assertThat(observer.current(corrupt).status()).isEqualTo(SignalStatus.Storage.STALE);
         assertThat(observer.current(corrupt).detail()).contains("unreadable record");
+        // garbage that keeps changing: someone writes the slot, the detector does not guess
+        assertThat(observer.current(scribbled).status()).isEqualTo(SignalStatus.Storage.UNKNOWN);
+        assertThat(observer.current(scribbled).detail()).contains("unreadable record");
     }
 
     @Test
@@ -186,27 +270,38 @@ class StorageObserverTest {
     }
 
     @Test
-    void aHungReadIsUnknownAndHoldsOneThreadOnly() throws Exception {
-        Path fifo = StorageRecordCodec.slot(root, ID);
-        Files.createDirectories(fifo.getParent());
-        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
-        assertThat(mkfifo.waitFor()).isZero();
+    void aFifoSwappedInBetweenCheckAndOpenHoldsOneThreadUntilReleased() throws Exception {
+        write(ID, 1, INC, Set.of());
+        Path slot = StorageRecordCodec.slot(root, ID);
+        observer.beforeOpen = path -> {
+            try {
+                Files.delete(path);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            Slots.mkfifo(path); // the regular file checked a moment ago is now a FIFO with no writer
+        };
         observer.track(ID);
-        try {
-            for (int i = 0; i < 5; i++) {
-                observer.refresh(ID);
-            }
-            advance(1500);
-            Evidence.Storage hung = observer.current(ID);
-            assertThat(hung.status()).isEqualTo(SignalStatus.Storage.UNKNOWN);
-            assertThat(hung.detail()).contains("has not returned");
-            assertThat(((java.util.concurrent.ThreadPoolExecutor) observer.readers()).getActiveCount())
-                    .isLessThanOrEqualTo(1);
-        } finally {
-            try (OutputStream unblock = Files.newOutputStream(fifo)) {
-                unblock.write(1);
-            }
+        observer.refresh(ID);
+        ThreadPoolExecutor readers = (ThreadPoolExecutor) observer.readers();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> readers.getActiveCount() == 1);
+        observer.beforeOpen = path -> { };
+        for (int i = 0; i < 5; i++) {
+            observer.refresh(ID); // joins the read in flight: no second thread
         }
+        advance(1500);
+        Evidence.Storage hung = observer.current(ID);
+        assertThat(hung.status()).isEqualTo(SignalStatus.Storage.UNKNOWN);
+        assertThat(hung.detail()).contains("has not returned");
+        assertThat(readers.getActiveCount()).isEqualTo(1);
+
+        observer.refresh(ID); // past the read timeout: the FIFO is opened read-write once, which frees the reader
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> readers.getActiveCount() == 0);
+        read(ID);
+        Evidence.Storage refused = observer.current(ID);
+        assertThat(refused.status()).isEqualTo(SignalStatus.Storage.UNKNOWN);
+        assertThat(refused.detail()).contains("not a regular file");
+        assertThat(Files.isRegularFile(slot)).isFalse();
     }
 
     private void read(MemberId id) {
@@ -218,9 +313,6 @@ class StorageObserverTest {
     }
 
     private void write(MemberId id, long seq, UUID incarnation, Set<StorageFlag> flags) throws IOException {
-        Path slot = StorageRecordCodec.slot(root, id);
-        Files.createDirectories(slot.getParent());
-        Files.write(slot, StorageRecordCodec.encode(new StorageRecord(seq, incarnation, flags, 1000,
-                System.currentTimeMillis())));
+        slots.write(id, seq, incarnation, flags, KEY);
     }
 }
