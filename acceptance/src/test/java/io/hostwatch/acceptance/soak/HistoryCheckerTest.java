@@ -1,0 +1,242 @@
+package io.hostwatch.acceptance.soak;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hostwatch.acceptance.soak.HistoryChecker.NovaCall;
+import io.hostwatch.acceptance.soak.NemesisEvent.Phase;
+import io.hostwatch.schema.BrakeRecord;
+import io.hostwatch.schema.State;
+import io.hostwatch.schema.Verdict;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The checker on hand-made histories: right ones pass, each kind of wrong one names host, time and rule. */
+@Timeout(10)
+class HistoryCheckerTest {
+    static final Instant T0 = Instant.parse("2026-11-30T03:00:00Z");
+    static final HistoryChecker.Bounds BOUNDS = new HistoryChecker.Bounds(Duration.ofSeconds(4), Duration.ofSeconds(1),
+            Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(10),
+            Duration.ofSeconds(5), false);
+
+    private final List<NemesisEvent> log = new ArrayList<>();
+    private final List<Verdict> history = new ArrayList<>();
+    private final List<BrakeRecord> brakes = new ArrayList<>();
+    private final List<NovaCall> nova = new ArrayList<>();
+
+    static Instant at(double seconds) {
+        return T0.plusMillis((long) (seconds * 1000));
+    }
+
+    private void begin(String... hosts) {
+        log.add(NemesisEvent.of(T0, Phase.BEGIN, "soak", String.join(",", hosts)));
+        for (String h : hosts) {
+            verdict(h, 0, State.RUNNING, false, "i-" + h);
+        }
+    }
+
+    private void fault(int id, FaultKind kind, String host, double start, double end) {
+        log.add(new NemesisEvent(at(start), Phase.START, id, kind, host, null));
+        log.add(new NemesisEvent(at(end), Phase.HEAL, id, kind, host, null));
+    }
+
+    private void end(double seconds) {
+        log.add(NemesisEvent.of(at(seconds), Phase.END, "soak", null));
+    }
+
+    private Verdict verdict(String host, double seconds, State state, boolean actionable, String incarnation) {
+        Verdict v = new Verdict("soak", host, "198.18.4.2", state, "test", at(seconds), actionable, null, incarnation,
+                1, null, at(seconds), null);
+        history.add(v);
+        return v;
+    }
+
+    private HistoryChecker.Result check(HistoryChecker.Bounds bounds) {
+        return new HistoryChecker(bounds).check(log, history, brakes, nova);
+    }
+
+    private HistoryChecker.Result check() {
+        return check(BOUNDS);
+    }
+
+    @Test
+    void aPowerLossPublishedDeadThenRunningAgainIsClean() {
+        begin("m1", "m2");
+        fault(1, FaultKind.POWER_LOSS, "m1", 10, 30);
+        verdict("m1", 14, State.SUSPECT, false, "i-m1");
+        verdict("m1", 15, State.DEAD, true, "i-m1");
+        verdict("m1", 36, State.RUNNING, false, "j-m1");
+        nova.add(new NovaCall(at(20), "m1", true, 200));
+        end(60);
+
+        HistoryChecker.Result r = check();
+
+        assertThat(r.findings()).isEmpty();
+        assertThat(r.livenessJudged()).isEqualTo(1);
+        assertThat(r.accuracyJudged()).isEqualTo(1);
+        assertThat(r.accuracyCorrect()).isEqualTo(1);
+        assertThat(r.forceDowns()).isEqualTo(1);
+        assertThat(r.faultsByKind()).containsEntry(FaultKind.POWER_LOSS, 1);
+        assertThat(r.verdictsByState()).containsEntry("DEAD", 1).containsEntry("RUNNING", 3);
+    }
+
+    @Test
+    void anIsolatedHostPublishedDeadIsAViolationNamingHostTimeAndRule() {
+        begin("m1", "m2");
+        fault(1, FaultKind.ISOLATION, "m2", 10, 30);
+        verdict("m2", 15, State.SUSPECT, false, "i-m2");
+        verdict("m2", 16.5, State.DEAD, true, "i-m2");
+        verdict("m2", 33, State.RUNNING, false, "i-m2");
+        end(60);
+
+        HistoryChecker.Result r = check();
+
+        assertThat(r.violations()).extracting(Finding::rule).contains("safety.live-host", "accuracy");
+        Finding f = r.violations().stream().filter(v -> v.rule().equals("safety.live-host")).findFirst().orElseThrow();
+        assertThat(f.host()).isEqualTo("m2");
+        assertThat(f.at()).isEqualTo(at(16.5));
+        assertThat(f.toString()).contains("VIOLATION", "[safety.live-host]", "m2", "2026-11-30T03:00:16.500Z",
+                "DEAD (actionable)", "powered on and not fenced", "ISOLATION");
+        Finding acc = r.violations().stream().filter(v -> v.rule().equals("accuracy")).findFirst().orElseThrow();
+        assertThat(acc.message()).contains("expected ISOLATED", "DEAD");
+    }
+
+    @Test
+    void aDeadThatTrailsThePowerComingBackByLessThanTheLagIsNotAViolation() {
+        begin("m1");
+        fault(1, FaultKind.POWER_LOSS, "m1", 10, 20);
+        verdict("m1", 21, State.DEAD, true, "i-m1");
+        verdict("m1", 30, State.RUNNING, false, "j-m1");
+        end(60);
+        assertThat(check().violations()).isEmpty();
+    }
+
+    @Test
+    void aDeadLongAfterThePowerCameBackIsAViolation() {
+        begin("m1");
+        fault(1, FaultKind.POWER_LOSS, "m1", 10, 20);
+        verdict("m1", 15, State.DEAD, true, "i-m1");
+        verdict("m1", 30, State.RUNNING, false, "j-m1");
+        verdict("m1", 40, State.DEAD, false, "j-m1");
+        verdict("m1", 50, State.RUNNING, false, "j-m1");
+        end(60);
+        assertThat(check().violations()).extracting(Finding::rule, Finding::at)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("safety.live-host", at(40)));
+    }
+
+    @Test
+    void anIsolatedHostWhoseAgentThenDiesIsItsOwnClassUnlessFencingIsConfigured() {
+        begin("m1");
+        log.add(new NemesisEvent(at(10), Phase.START, 1, FaultKind.ISOLATED_THEN_AGENT_DOWN, "m1", "cable down"));
+        log.add(new NemesisEvent(at(22), Phase.STEP, 1, FaultKind.ISOLATED_THEN_AGENT_DOWN, "m1", "AGENT_KILL"));
+        log.add(new NemesisEvent(at(40), Phase.HEAL, 1, FaultKind.ISOLATED_THEN_AGENT_DOWN, "m1", null));
+        verdict("m1", 16, State.ISOLATED, false, "i-m1");
+        verdict("m1", 26, State.DEAD, true, "i-m1");
+        verdict("m1", 45, State.RUNNING, false, "j-m1");
+        end(60);
+
+        HistoryChecker.Result r = check();
+        assertThat(r.violations()).isEmpty();
+        assertThat(r.indistinguishable()).singleElement().satisfies(f -> {
+            assertThat(f.host()).isEqualTo("m1");
+            assertThat(f.at()).isEqualTo(at(26));
+        });
+
+        HistoryChecker.Bounds fencing = new HistoryChecker.Bounds(BOUNDS.session(), BOUNDS.recheck(), BOUNDS.ping(),
+                BOUNDS.staleAfter(), BOUNDS.margin(), BOUNDS.agentStart(), BOUNDS.brakeRace(), true);
+        assertThat(check(fencing).violations()).extracting(Finding::rule).containsExactly("safety.live-host");
+    }
+
+    @Test
+    void aFencedIsolatedHostMayBeActionableUntilItsNetworkHeals() {
+        begin("m1");
+        fault(1, FaultKind.ISOLATION_FENCED, "m1", 10, 40);
+        log.add(NemesisEvent.of(at(18), Phase.FENCE, "m1", "isolation response ran"));
+        verdict("m1", 15, State.ISOLATED, false, "i-m1");
+        verdict("m1", 19, State.ISOLATED, true, "i-m1");
+        verdict("m1", 42, State.RUNNING, false, "i-m1");
+        end(60);
+        assertThat(check().violations()).isEmpty();
+    }
+
+    @Test
+    void anActionableIsolatedHostThatNeverFencedIsAViolation() {
+        begin("m1");
+        fault(1, FaultKind.ISOLATION_FENCED, "m1", 10, 40);
+        verdict("m1", 19, State.ISOLATED, true, "i-m1");
+        verdict("m1", 42, State.RUNNING, false, "i-m1");
+        end(60);
+        assertThat(check().violations()).extracting(Finding::rule).containsExactly("safety.live-host");
+    }
+
+    @Test
+    void actionableWhileTheBrakeIsEngagedOrJustBeforeItEngagesIsAViolation() {
+        begin("m1", "m2");
+        fault(1, FaultKind.POWER_LOSS, "m1", 10, 40);
+        fault(2, FaultKind.POWER_LOSS, "m2", 10, 40);
+        verdict("m1", 15, State.DEAD, true, "i-m1");
+        verdict("m2", 19, State.DEAD, true, "i-m2");
+        brakes.add(new BrakeRecord("soak", true, at(17), 4, 6, "mass failure", null));
+        verdict("m1", 45, State.RUNNING, false, "j-m1");
+        verdict("m2", 45, State.RUNNING, false, "j-m2");
+        end(60);
+
+        assertThat(check().violations()).extracting(Finding::rule, Finding::host).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("safety.brake-race", "m1"),
+                org.assertj.core.groups.Tuple.tuple("safety.brake", "m2"));
+    }
+
+    @Test
+    void aSecondForceDownForTheSameIncarnationIsAViolation() {
+        begin("m1");
+        fault(1, FaultKind.POWER_LOSS, "m1", 10, 40);
+        verdict("m1", 15, State.DEAD, true, "i-m1");
+        verdict("m1", 45, State.RUNNING, false, "j-m1");
+        nova.add(new NovaCall(at(20), "m1", true, 200));
+        nova.add(new NovaCall(at(25), "m1", true, 200));
+        nova.add(new NovaCall(at(46), "m1", false, 200));
+        end(60);
+        assertThat(check().violations()).singleElement().satisfies(f -> {
+            assertThat(f.rule()).isEqualTo("safety.nova-once");
+            assertThat(f.at()).isEqualTo(at(25));
+            assertThat(f.message()).contains("i-m1");
+        });
+    }
+
+    @Test
+    void aHostPoweredOffLongWithoutDeadAndAHostNotBackToRunningAreLivenessViolations() {
+        begin("m1", "m2");
+        fault(1, FaultKind.POWER_LOSS, "m1", 10, 40);
+        verdict("m1", 15, State.SERVICE_UNREACHABLE, false, "i-m1");
+        verdict("m1", 45, State.RUNNING, false, "j-m1");
+        fault(2, FaultKind.AGENT_CRASH, "m2", 10, 40);
+        verdict("m2", 15, State.SERVICE_UNREACHABLE, false, "i-m2");
+        end(60);
+        assertThat(check().violations()).extracting(Finding::rule, Finding::host).contains(
+                org.assertj.core.groups.Tuple.tuple("liveness.dead", "m1"),
+                org.assertj.core.groups.Tuple.tuple("liveness.running", "m2"));
+    }
+
+    @Test
+    void faultsOnTheCoordinationLayerExcuseLateVerdictsButNeverAWrongDead() {
+        begin("m1");
+        fault(1, FaultKind.QUORUM_LOSS, "zookeeper", 5, 20);
+        fault(2, FaultKind.POWER_LOSS, "m1", 10, 25);
+        fault(3, FaultKind.AGENT_FREEZE, "m1", 40, 55);
+        verdict("m1", 41, State.DEAD, false, "j-m1");
+        verdict("m1", 57, State.RUNNING, false, "j-m1");
+        end(80);
+        HistoryChecker.Result r = check();
+        assertThat(r.livenessJudged()).isZero();
+        assertThat(r.violations()).extracting(Finding::rule).containsExactly("safety.live-host");
+    }
+
+    @Test
+    void aLogWithoutABeginLineIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> check())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("BEGIN");
+    }
+}
