@@ -23,14 +23,14 @@ import java.util.stream.Stream;
  * of the modules while the suite runs cannot change (or truncate) a jar under a running JVM.
  * {@link #close()} points the jar properties back at the originals.
  */
-final class JarSnapshot implements AutoCloseable {
+public final class JarSnapshot implements AutoCloseable {
     private final Map<String, String> originals = new LinkedHashMap<>();
 
     private JarSnapshot() {
     }
 
     /** Copies both jars under {@code target/<suite>/jars} and points the jar properties at the copies. */
-    static JarSnapshot take(String suite) throws IOException {
+    public static JarSnapshot take(String suite) throws IOException {
         JarSnapshot snapshot = new JarSnapshot();
         Path dir = Path.of("target", suite, "jars").toAbsolutePath();
         Files.createDirectories(dir);
@@ -45,14 +45,14 @@ final class JarSnapshot implements AutoCloseable {
     }
 
     /** Waits until the service leads and judges (its grace after taking the epoch has passed). */
-    static void awaitJudging(ServiceProcess service, Duration session) {
+    public static void awaitJudging(ServiceProcess service, Duration session) {
         Cluster.awaitLeader(service);
         await("detector judging").atMost(session.plusSeconds(30)).pollInterval(Duration.ofMillis(200))
                 .until(() -> Rest.get(service.url() + "/v1/detector").body().path("judging").asBoolean());
     }
 
     /** Makes {@code dir} an empty directory: a suite's storage starts with no slot of an earlier run. */
-    static void emptyDir(Path dir) throws IOException {
+    public static void emptyDir(Path dir) throws IOException {
         if (Files.exists(dir)) {
             try (Stream<Path> all = Files.walk(dir)) {
                 for (Path p : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
