@@ -45,6 +45,11 @@ class SoakIT {
     static final List<String> HOSTS = List.of("m1", "m2", "m3", "m4", "m5", "m6");
     static final Set<String> RESPONDERS = Set.of("m1", "m3", "m5");
     static final Duration BRAKE_HOLD = Duration.ofSeconds(10);
+    /**
+     * An actionable verdict this long before the brake engages raced it: about a ping timeout and a
+     * recheck, the spread of losses that must count together. No longer than the detector's settle window.
+     */
+    static final Duration BRAKE_RACE = Duration.ofSeconds(2);
     static final Duration SETTLE_BOUND = Duration.ofSeconds(180);
     static final Duration QUIET = Duration.ofSeconds(10);
     static final Path DIR = Path.of("target", "soak").toAbsolutePath();
@@ -97,7 +102,7 @@ class SoakIT {
 
     static HistoryChecker.Bounds bounds() {
         return new HistoryChecker.Bounds(SESSION, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(3),
-                Duration.ofSeconds(3), Duration.ofSeconds(20), Duration.ofSeconds(5), FENCING);
+                Duration.ofSeconds(3), Duration.ofSeconds(20), BRAKE_RACE, FENCING);
     }
 
     /** Waits (bounded) until every member is RUNNING, then stays a quiet while so late verdicts land too. */

@@ -32,7 +32,7 @@ import org.apache.curator.test.TestingCluster;
  * bridge, each running a real agent under libfaketime (its wall clock can be jumped through a file)
  * and writing to shared storage; a three-server ZooKeeper ensemble ({@link TestingCluster}, so
  * servers can be killed and restarted); two service instances with Nova integration on, against the
- * OpenStack contract stub. {@link #apply} does one step of the nemesis to it. Hosts in
+ * OpenStack contract stub. The servers listen on the lab's root address only. {@link #apply} does one step of the nemesis to it. Hosts in
  * {@link #fencing()} run an isolation response that appends the time to {@code fence.log}.
  */
 final class SoakLab implements AutoCloseable {
@@ -90,7 +90,9 @@ final class SoakLab implements AutoCloseable {
         System.setProperty("zookeeper.admin.enableServer", "false");
         List<InstanceSpec> specs = new ArrayList<>();
         for (int id = 1; id <= 3; id++) {
-            specs.add(new InstanceSpec(null, -1, -1, -1, true, id, ZooKeeperServers.TICK_MILLIS, -1));
+            // On the lab's root address: the members reach it over the bridge, the services locally.
+            specs.add(new InstanceSpec(null, -1, -1, -1, true, id, ZooKeeperServers.TICK_MILLIS, -1, null,
+                    lab.rootAddress()));
         }
         zk = new TestingCluster(specs);
         zk.start();
@@ -138,9 +140,11 @@ final class SoakLab implements AutoCloseable {
     private AgentProcess startAgent(String h) {
         NetnsHost net = nets.get(h);
         List<String> prefix = new ArrayList<>(net.exec());
-        // env execs java in place, so the agent's pid is the JVM's and signals reach it.
+        // env execs java in place, so the agent's pid is the JVM's and signals reach it. Only the wall
+        // clock is faked (re-read from the clock file every second); with FAKETIME_DONT_FAKE_MONOTONIC the
+        // JVM hangs at start in libfaketime's monotonic condition-variable fix unless that fix is off.
         prefix.addAll(List.of("env", "LD_PRELOAD=" + LIBFAKETIME, "FAKETIME_TIMESTAMP_FILE=" + clockFile(h),
-                "FAKETIME_CACHE_DURATION=1", "FAKETIME_DONT_FAKE_MONOTONIC=1"));
+                "FAKETIME_CACHE_DURATION=1", "FAKETIME_DONT_FAKE_MONOTONIC=1", "FAKETIME_FORCE_MONOTONIC_FIX=0"));
         List<String> extra = new ArrayList<>(List.of("--isolation-address", gateway.address()));
         if (fencing.contains(h)) {
             // The response records the real time: the fake clock stays with the agent, not its children.
@@ -153,7 +157,7 @@ final class SoakLab implements AutoCloseable {
     }
 
     private String memberZk() {
-        return servers.stream().map(s -> lab.rootAddress() + ":" + s.getPort()).collect(Collectors.joining(","));
+        return zk.getConnectString();
     }
 
     String zkConnect() {
