@@ -116,7 +116,8 @@ public final class Schedule {
             if (f != null && f.endMillis() <= total) {
                 faults.add(f);
                 if (kind.scope() == FaultKind.Scope.CLUSTER) {
-                    clusterBusyUntil = f.endMillis() + cooldown;
+                    // The coordination layer recovers slowly (elections, expired sessions, a leader's grace): rarer.
+                    clusterBusyUntil = f.endMillis() + 2 * cooldown + 5_000;
                 } else {
                     busyUntil.put(f.target(), f.endMillis() + cooldown);
                     running.add(new long[] {f.endMillis()});
