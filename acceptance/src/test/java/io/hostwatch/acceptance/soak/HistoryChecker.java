@@ -290,10 +290,11 @@ public final class HistoryChecker {
             if (expected == null) {
                 continue;
             }
-            Instant quietFrom = s.start().minus(bounds.deadBound()).minus(bounds.agentStart());
             Instant quietTo = s.end().plus(bounds.lag());
-            boolean alone = spans.stream().noneMatch(o -> o != s && o.overlaps(quietFrom, quietTo))
-                    && !inClusterShadow(t, quietFrom, quietTo);
+            // Alone: no other fault on the host from before its start until its verdict is in (one that
+            // restarted the agent counts until the new agent is up), none on the coordination layer.
+            boolean alone = spans.stream().noneMatch(o -> o != s && !o.start().isAfter(quietTo)
+                    && !settledAfter(o).isBefore(s.start())) && !inClusterShadow(t, s.start(), quietTo);
             boolean longEnough = expected == State.RUNNING
                     || Duration.between(s.start(), s.end()).compareTo(bounds.deadBound()) >= 0;
             if (!alone || !longEnough || stateAt(vs, s.start()) != State.RUNNING) {
@@ -336,6 +337,13 @@ public final class HistoryChecker {
         return vs.stream().filter(v -> at(v).isAfter(end) && !at(v).isAfter(lagEnd))
                 .filter(v -> v.state() != State.RUNNING && v.state() != State.SUSPECT)
                 .map(Verdict::state).findFirst().orElse(stateAt(vs, end));
+    }
+
+    /** When a host is back to normal after {@code o}: its heal, plus an agent start where it restarted the agent. */
+    private Instant settledAfter(Span o) {
+        boolean restarts = o.kind() == FaultKind.POWER_LOSS || o.kind() == FaultKind.AGENT_CRASH
+                || o.kind() == FaultKind.ISOLATED_THEN_AGENT_DOWN;
+        return o.end().plus(bounds.lag()).plus(restarts ? bounds.agentStart() : Duration.ZERO);
     }
 
     private static void ending(Timeline t, String h, List<Verdict> vs, List<Finding> out) {
