@@ -151,6 +151,31 @@ class StorageSlotAttackTest {
     }
 
     @Test
+    void aGenuineRecordTheDetectorNeverReadCountsAsOneAdvanceAndOnlyOnce() {
+        // The documented limit: a neighbour who copied the member's newest record before the
+        // detector read it can put it back later; it is the member's own, signed and newer than
+        // anything the detector has seen, so it advances the slot once. Never twice.
+        victimLives(3, Set.of());
+        byte[] unseen = Slots.signed(VICTIM, 4, VICTIM_INC, Set.of(), VICTIM_KEY); // written, copied, overwritten
+        slots.unregister(VICTIM);
+        quietFor(3100);
+        assertThat(observer.current(VICTIM).status()).isEqualTo(SignalStatus.Storage.STALE);
+        slots.put(VICTIM, unseen);
+        read();
+        assertThat(observer.current(VICTIM).status()).isEqualTo(SignalStatus.Storage.FRESH);
+        lastGenuineNanos = nanos.get();
+        lastGenuineSeq = 4;
+        for (int i = 0; i < 8; i++) {
+            slots.put(VICTIM, i % 2 == 0 ? Slots.unsigned(5 + i, VICTIM_INC, Set.of()) : unseen);
+            read();
+            advance(500);
+            assertNeverFresh();
+        }
+        quietFor(3100);
+        assertThat(observer.current(VICTIM).status()).isEqualTo(SignalStatus.Storage.STALE);
+    }
+
+    @Test
     void unsignedVersion1RecordsCannotDowngradeAMemberThatRegisteredAKey() {
         victimLives(3, Set.of());
         for (long seq = 4; seq < 12; seq++) {
