@@ -124,7 +124,8 @@ public final class VerdictClassifier {
         }
         return new Judgement(State.UNKNOWN, false, "cannot tell: ping " + ping + ", storage " + storage
                 + (ping == SignalStatus.Ping.UNKNOWN ? " (the detector's own network is unhealthy)" : "")
-                + (storage == SignalStatus.Storage.UNKNOWN ? " (the detector cannot read storage)" : "")
+                + (storage == SignalStatus.Storage.UNKNOWN
+                        ? " (the storage slot cannot be read or trusted: see its evidence)" : "")
                 + "; never actionable");
     }
 

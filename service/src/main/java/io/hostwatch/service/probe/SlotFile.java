@@ -36,12 +36,21 @@ final class SlotFile {
 
     /**
      * What one read found. {@code bytes} is the content for {@link Kind#RECORD} (not yet decoded:
-     * it may be torn or forged).
+     * it may be torn or forged); {@code stamp} the file's identity when it was checked (inode,
+     * modification and change time), compared only with the slot's own earlier stamps.
      */
-    record Read(Kind kind, byte[] bytes, String reason) {
-        /** Same kind and content as {@code other}: the slot did not change between two reads. */
+    record Read(Kind kind, byte[] bytes, String reason, String stamp) {
+        Read(Kind kind, byte[] bytes, String reason) {
+            this(kind, bytes, reason, null);
+        }
+
+        /**
+         * Same kind, content and file identity as {@code other}: nobody wrote the slot between the two
+         * reads. Putting back identical bytes (a new file, or an old one renamed back) is a change.
+         */
         boolean sameAs(Read other) {
             return other != null && kind == other.kind && Arrays.equals(bytes, other.bytes)
+                    && java.util.Objects.equals(stamp, other.stamp)
                     && (kind != Kind.REFUSED || reason.equals(other.reason));
         }
     }
@@ -62,6 +71,7 @@ final class SlotFile {
             return new Read(Kind.REFUSED, null, "slot " + path + " is " + describe(attributes)
                     + ", not a regular file: not opened");
         }
+        String stamp = stamp(path, attributes);
         beforeOpen.accept(path);
         try (FileChannel channel = FileChannel.open(path, Set.of(StandardOpenOption.READ,
                 LinkOption.NOFOLLOW_LINKS))) {
@@ -74,7 +84,7 @@ final class SlotFile {
                 return new Read(Kind.REFUSED, null, "slot " + path + " was swapped for a FIFO, socket or device"
                         + " while it was opened (" + e.getMessage() + "): not read");
             }
-            return new Read(Kind.RECORD, Arrays.copyOf(buf.array(), buf.position()), null);
+            return new Read(Kind.RECORD, Arrays.copyOf(buf.array(), buf.position()), null, stamp);
         } catch (NoSuchFileException e) {
             return new Read(Kind.MISSING, null, "no slot file " + path);
         } catch (IOException e) {
@@ -108,6 +118,17 @@ final class SlotFile {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** Inode, modification time and (where the file system tells) change time of the checked file. */
+    private static String stamp(Path path, BasicFileAttributes attributes) {
+        Object ctime;
+        try {
+            ctime = Files.getAttribute(path, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            ctime = "-";
+        }
+        return attributes.fileKey() + " " + attributes.lastModifiedTime() + " " + ctime;
     }
 
     private static String describe(BasicFileAttributes attributes) {

@@ -169,19 +169,47 @@ class StorageObserverTest {
     }
 
     @Test
-    void fileTimesAndMemberWallClockAreIgnored() throws IOException {
+    void fileTimesAndMemberWallClockNeverMakeASlotFresh() throws IOException {
         write(ID, 1, INC, Set.of());
         observer.track(ID);
         read(ID);
         for (int i = 0; i < 4; i++) {
             advance(1000);
-            // Touch the file into the future and rewrite the same record: no advance.
+            // Touch the file into the future and rewrite the same record: no advance ...
             write(ID, 1, INC, Set.of());
             Files.setLastModifiedTime(StorageRecordCodec.slot(root, ID),
                     FileTime.from(Instant.now().plusSeconds(3600 * (i + 1))));
             read(ID);
+            assertThat(observer.current(ID).status()).isNotEqualTo(SignalStatus.Storage.FRESH);
         }
-        assertThat(observer.current(ID).status()).isEqualTo(SignalStatus.Storage.STALE);
+        // ... but someone keeps rewriting the slot, so the detector does not call it stale either
+        assertThat(observer.current(ID).status()).isEqualTo(SignalStatus.Storage.UNKNOWN);
+        for (int i = 0; i < 7; i++) {
+            advance(500);
+            read(ID);
+        }
+        assertThat(observer.current(ID).status()).as("once it stands still").isEqualTo(SignalStatus.Storage.STALE);
+    }
+
+    @Test
+    void identicalBytesPutBackAreAChangeNotAStillSlot() throws IOException {
+        write(ID, 1, INC, Set.of());
+        observer.track(ID);
+        read(ID);
+        advance(1000);
+        write(ID, 2, INC, Set.of());
+        read(ID);
+        byte[] seen = Files.readAllBytes(StorageRecordCodec.slot(root, ID));
+        // The member writes on; a neighbour puts the record the detector last saw back each time.
+        for (int seq = 3; seq < 10; seq++) {
+            advance(600);
+            write(ID, seq, INC, Set.of());
+            slots.put(ID, seen);
+            read(ID);
+        }
+        Evidence.Storage e = observer.current(ID);
+        assertThat(e.status()).as("a live member hidden this way is not STALE: %s", e)
+                .isEqualTo(SignalStatus.Storage.UNKNOWN);
     }
 
     @Test
