@@ -6,9 +6,13 @@ import io.hostwatch.schema.StorageRecord;
 import io.hostwatch.schema.StorageRecordCodec;
 import io.hostwatch.service.probe.PingProbe;
 import java.io.Closeable;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -167,10 +171,19 @@ public final class SelfCheck implements Closeable {
             try {
                 Files.createDirectories(canary.getParent());
                 Path tmp = canary.resolveSibling(canary.getFileName() + ".tmp");
-                Files.write(tmp, StorageRecordCodec.encode(new StorageRecord(seq, canaryIncarnation, Set.of(),
-                        (int) interval.toMillis(), clock.millis())));
+                // The directory is shared with every member: whatever is planted at the temporary name
+                // is unlinked (a symlink's target is never touched), and nothing is followed.
+                Files.deleteIfExists(tmp);
+                try (FileChannel out = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS))) {
+                    ByteBuffer bytes = ByteBuffer.wrap(StorageRecordCodec.encode(new StorageRecord(seq,
+                            canaryIncarnation, Set.of(), (int) interval.toMillis(), clock.millis())));
+                    while (bytes.hasRemaining()) {
+                        out.write(bytes);
+                    }
+                }
                 Files.move(tmp, canary, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                StorageRecord back = StorageRecordCodec.decode(Files.readAllBytes(canary));
+                StorageRecord back = StorageRecordCodec.decode(readBack(canary));
                 if (back.seq() != seq) {
                     throw new IllegalStateException("canary read back seq " + back.seq() + ", wrote " + seq);
                 }
@@ -189,6 +202,17 @@ public final class SelfCheck implements Closeable {
         } catch (Exception e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             return "canary " + canary + " failed: " + cause.getMessage();
+        }
+    }
+
+    /** At most one byte more than a record, never through a symlink, with positional reads (no FIFO). */
+    private static byte[] readBack(Path file) throws java.io.IOException {
+        try (FileChannel in = FileChannel.open(file, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
+            ByteBuffer buf = ByteBuffer.allocate(StorageRecordCodec.MAX_LENGTH + 1);
+            while (buf.hasRemaining() && in.read(buf, buf.position()) > 0) {
+                // until the end of the file
+            }
+            return java.util.Arrays.copyOf(buf.array(), buf.position());
         }
     }
 
