@@ -13,6 +13,11 @@ import io.hostwatch.service.detector.SelfCheck;
 import io.hostwatch.service.health.LeaderHealthCheck;
 import io.hostwatch.service.health.StorageHealthCheck;
 import io.hostwatch.service.health.ZooKeeperHealthCheck;
+import io.hostwatch.service.metrics.BuildVersion;
+import io.hostwatch.service.metrics.ClusterGauges;
+import io.hostwatch.service.metrics.HostwatchMetrics;
+import io.hostwatch.service.metrics.NovaActionCounters;
+import io.hostwatch.service.metrics.PrometheusEndpoint;
 import io.hostwatch.service.nova.Leadership;
 import io.hostwatch.service.nova.NovaIntegration;
 import io.hostwatch.service.probe.PingProbe;
@@ -24,6 +29,7 @@ import io.hostwatch.service.resources.GroupsResource;
 import io.hostwatch.service.resources.HistoryResource;
 import io.hostwatch.service.resources.JsonErrorHandler;
 import io.hostwatch.service.resources.MaintenanceResource;
+import io.hostwatch.service.ui.DashboardResource;
 import io.hostwatch.service.zk.ClusterView;
 import io.hostwatch.service.zk.CuratorLifecycle;
 import io.hostwatch.service.zk.EmbeddedZooKeeper;
@@ -149,9 +155,19 @@ public class HostwatchApplication extends Application<HostwatchConfiguration> {
         environment.jersey().register(new MaintenanceResource(view, operators, clock));
         environment.jersey().register(new BrakeResource(view, operators, clock));
         environment.jersey().register(new BodySizeLimitFilter(BodySizeLimitFilter.DEFAULT_LIMIT));
+        environment.jersey().register(new DashboardResource());
         environment.healthChecks().register("zookeeper", new ZooKeeperHealthCheck(curator.client()));
         environment.healthChecks().register("storage", new StorageHealthCheck(storageRoot,
                 st.readTimeout.toMilliseconds()));
         environment.healthChecks().register("leader", new LeaderHealthCheck(detector));
+
+        // Prometheus text format on the admin port's /metrics; Dropwizard's JSON at /metrics.json.
+        HostwatchMetrics metrics = HostwatchMetrics.create();
+        ClusterGauges.register(metrics.registry(), new ClusterGauges.Sources(view::verdicts, view::brakes,
+                detector::isLeader, detector::epoch, curator.client().getZookeeperClient()::isConnected,
+                BuildVersion.get()));
+        NovaActionCounters.register(metrics.registry(), environment.metrics());
+        ping.observe((result, took) -> metrics.probed("ping", result.name(), took));
+        PrometheusEndpoint.register(environment.admin(), metrics.registry(), environment.metrics());
     }
 }

@@ -2,6 +2,7 @@ package io.hostwatch.service.nova;
 
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
+import io.hostwatch.service.metrics.NovaActionCounters;
 import io.hostwatch.schema.CorruptRecordException;
 import io.hostwatch.schema.HostwatchException;
 import io.hostwatch.schema.MemberId;
@@ -66,6 +67,7 @@ public final class NovaNotifier implements Closeable {
     private final Counter failed;
     private final Counter forcedDown;
     private final Counter forcedUp;
+    private final MetricRegistry metrics;
 
     // Confined to the executor thread.
     private final Map<MemberId, ScheduledFuture<?>> timers = new HashMap<>();
@@ -93,6 +95,7 @@ public final class NovaNotifier implements Closeable {
         this.failed = metrics.counter(MetricRegistry.name("hostwatch", "nova", "failed"));
         this.forcedDown = metrics.counter(MetricRegistry.name("hostwatch", "nova", "forcedDown"));
         this.forcedUp = metrics.counter(MetricRegistry.name("hostwatch", "nova", "forcedUp"));
+        this.metrics = metrics;
     }
 
     private static Thread thread(Runnable r, String name) {
@@ -224,6 +227,7 @@ public final class NovaNotifier implements Closeable {
         if (!record(next)) {
             return;
         }
+        metrics.counter(NovaActionCounters.counterName(next.kind().name(), next.status().name())).inc();
         switch (next.status()) {
             case DONE -> {
                 (next.kind() == NovaAction.Kind.FORCE_DOWN ? forcedDown : forcedUp).inc();

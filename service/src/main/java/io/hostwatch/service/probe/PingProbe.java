@@ -78,14 +78,38 @@ public final class PingProbe implements Closeable {
         return icmp;
     }
 
+    /** Hears the result and duration of each {@link #probe(String)}; called on the probe's thread, must not block. */
+    @FunctionalInterface
+    public interface Observer {
+        void probed(SignalStatus.Ping result, Duration took);
+    }
+
+    private volatile Observer observer = (result, took) -> { };
+
+    /** Sets the one observer of probes (metrics). */
+    public void observe(Observer value) {
+        this.observer = value;
+    }
+
     /** Probes {@code address}; the future always completes (never exceptionally) within about the timeout. */
     public CompletableFuture<Evidence.Ping> probe(String address) {
         try {
-            return CompletableFuture.supplyAsync(() -> probeNow(address), pool);
+            return CompletableFuture.supplyAsync(() -> observed(address), pool);
         } catch (RuntimeException rejected) {
             return CompletableFuture.completedFuture(result(SignalStatus.Ping.UNKNOWN, null, null,
                     "probe not run: " + rejected.getMessage()));
         }
+    }
+
+    private Evidence.Ping observed(String address) {
+        long start = System.nanoTime();
+        Evidence.Ping result = probeNow(address);
+        try {
+            observer.probed(result.status(), Duration.ofNanos(System.nanoTime() - start));
+        } catch (RuntimeException e) {
+            // an observer never changes a probe's result
+        }
+        return result;
     }
 
     /** Probes synchronously on the calling thread. */

@@ -1,0 +1,87 @@
+package io.hostwatch.acceptance.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.hostwatch.acceptance.harness.AgentProcess;
+import io.hostwatch.acceptance.harness.Cluster;
+import io.hostwatch.acceptance.harness.ZooKeeperServers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+
+/**
+ * The dashboard in a real headless Chromium against a real service and real agents: a killed
+ * agent's tile turns {@code SERVICE_UNREACHABLE} while the page stays loaded (no reload), the
+ * other tiles stay {@code RUNNING}, and a click shows the member's evidence and history. Saves a
+ * screenshot to {@code target/screenshots/dashboard.png}.
+ */
+@Timeout(360)
+class DashboardBrowserIT {
+    private static final String GROUP = "compute";
+
+    @TempDir
+    Path storage;
+    @TempDir
+    Path work;
+
+    private static String tileState(ChromeDriver driver, String host) {
+        List<WebElement> tiles = driver.findElements(By.cssSelector(
+                "section.group[data-group='" + GROUP + "'] .tile[data-host='" + host + "']"));
+        return tiles.isEmpty() ? null : tiles.get(0).getAttribute("data-state");
+    }
+
+    @Test
+    void aKilledAgentsTileTurnsServiceUnreachableWithoutAReload() throws Exception {
+        Path target = Path.of("target", "screenshots");
+        Files.createDirectories(target);
+        try (TestingServer zk = ZooKeeperServers.start();
+             Cluster c = new Cluster(zk.getConnectString(), storage, Map.of("detection.recheckInterval", "1s"));
+             Browser browser = Browser.start(work, target.resolve("chromedriver.log"))) {
+            List<AgentProcess> agents = c.agents(GROUP, List.of("compute-01", "compute-02", "compute-03"),
+                    List.of("127.0.0.1", "127.0.0.1", "127.0.0.1"));
+            ChromeDriver driver = browser.driver();
+            driver.get(c.url() + "/ui");
+            assertThat(driver.getCurrentUrl()).endsWith("/ui/");
+            await("tiles RUNNING").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> List.of("compute-01", "compute-02", "compute-03").stream()
+                            .allMatch(h -> "RUNNING".equals(tileState(driver, h))));
+            assertThat(driver.findElement(By.id("epoch")).getText()).isNotEqualTo("?");
+            // A mark on this very page: a reload would lose it.
+            driver.executeScript("window.hostwatchTestMark = 'same page';");
+
+            agents.get(1).kill9();
+            await("tile SERVICE_UNREACHABLE").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> "SERVICE_UNREACHABLE".equals(tileState(driver, "compute-02")));
+
+            assertThat(driver.executeScript("return window.hostwatchTestMark;")).isEqualTo("same page");
+            assertThat(tileState(driver, "compute-01")).isEqualTo("RUNNING");
+            assertThat(tileState(driver, "compute-03")).isEqualTo("RUNNING");
+            WebElement tile = driver.findElement(By.cssSelector(".tile[data-host='compute-02']"));
+            assertThat(tile.getAttribute("data-actionable")).isEqualTo("false");
+            assertThat(tile.getText()).contains("compute-02", "SERVICE_UNREACHABLE", "since");
+
+            tile.click();
+            await("detail").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+                    driver.findElement(By.id("detail-title")).getText().contains("compute-02")
+                            && driver.findElements(By.cssSelector("#history tbody tr")).size() >= 2);
+            String detail = driver.findElement(By.id("detail")).getText();
+            assertThat(detail).contains("SERVICE_UNREACHABLE", "storage", "STALE", "ping", "OK");
+            assertThat(driver.findElement(By.id("error")).isDisplayed()).isFalse();
+
+            Path shot = driver.getScreenshotAs(OutputType.FILE).toPath();
+            Files.copy(shot, target.resolve("dashboard.png"), StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}
