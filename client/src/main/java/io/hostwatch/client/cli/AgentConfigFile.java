@@ -31,7 +31,7 @@ final class AgentConfigFile {
     static final Set<String> KEYS = Set.of("zk", "group", "host", "address", "storage", "session-timeout",
             "connection-timeout", "storage-interval", "health-command", "pid-file", "health-interval",
             "health-failures", "registration-wait", "isolation-address", "fence-after", "isolation-response",
-            "isolation-response-timeout");
+            "isolation-response-timeout", "ready-file");
 
     private AgentConfigFile() {
     }

@@ -8,9 +8,21 @@ import java.util.Locale;
 public interface AccessRules {
     String required(String method, String path);
 
-    /** The REST port: reading (GET, HEAD, OPTIONS) needs {@link Roles#READER}, anything else {@link Roles#OPERATOR}. */
+    /**
+     * The dashboard's static shell, readable without credentials: it holds no data, and a browser
+     * cannot send a Keystone token when it navigates, so the page must load before the operator can
+     * paste one (the page sends it with each API call). Exact paths only: anything else under
+     * {@code /ui}, e.g. with {@code ..} in it, needs the reader permission as usual.
+     */
+    List<String> DASHBOARD_SHELL = List.of("/ui", "/ui/", "/ui/index.html", "/ui/dashboard.css", "/ui/dashboard.js");
+
+    /**
+     * The REST port: reading (GET, HEAD, OPTIONS) needs {@link Roles#READER}, anything else
+     * {@link Roles#OPERATOR}; reading the {@link #DASHBOARD_SHELL} needs nothing.
+     */
     static AccessRules restPort() {
-        return (method, path) -> isRead(method) ? Roles.READER : Roles.OPERATOR;
+        return (method, path) -> isRead(method) ? (DASHBOARD_SHELL.contains(path) ? null : Roles.READER)
+                : Roles.OPERATOR;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.hostwatch.service.ui;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
@@ -17,6 +18,7 @@ import java.util.Map;
  * other name (a path, {@code ..}, anything) is a 404 and reads nothing.
  */
 @Path("/ui")
+@PermitAll // the shell holds no data (AccessRules.DASHBOARD_SHELL); its API calls carry the caller's credentials
 public final class DashboardResource {
     static final String RESOURCE_DIR = "/io/hostwatch/service/ui/";
     /** File name → media type; nothing else is served. */
