@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.WebElement;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
@@ -36,10 +36,23 @@ class DashboardBrowserIT {
     @TempDir
     Path work;
 
+    private static String tile(String host) {
+        return "section.group[data-group='" + GROUP + "'] .tile[data-host='" + host + "']";
+    }
+
+    /**
+     * One look at a tile, in one script: the page redraws its tiles every second, so an element
+     * found by one WebDriver call may be gone by the next.
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> look(ChromeDriver driver, String host) {
+        return (Map<String, Object>) driver.executeScript("var t = document.querySelector(arguments[0]);"
+                + "return t ? {state: t.getAttribute('data-state'), actionable: t.getAttribute('data-actionable'),"
+                + " text: t.innerText} : {};", tile(host));
+    }
+
     private static String tileState(ChromeDriver driver, String host) {
-        List<WebElement> tiles = driver.findElements(By.cssSelector(
-                "section.group[data-group='" + GROUP + "'] .tile[data-host='" + host + "']"));
-        return tiles.isEmpty() ? null : tiles.get(0).getAttribute("data-state");
+        return (String) look(driver, host).get("state");
     }
 
     @Test
@@ -68,12 +81,13 @@ class DashboardBrowserIT {
             assertThat(driver.executeScript("return window.hostwatchTestMark;")).isEqualTo("same page");
             assertThat(tileState(driver, "compute-01")).isEqualTo("RUNNING");
             assertThat(tileState(driver, "compute-03")).isEqualTo("RUNNING");
-            WebElement tile = driver.findElement(By.cssSelector(".tile[data-host='compute-02']"));
-            assertThat(tile.getAttribute("data-actionable")).isEqualTo("false");
-            assertThat(tile.getText()).contains("compute-02", "SERVICE_UNREACHABLE", "since");
+            Map<String, Object> tile = look(driver, "compute-02");
+            assertThat(tile.get("actionable")).isEqualTo("false");
+            assertThat((String) tile.get("text")).contains("compute-02", "SERVICE_UNREACHABLE", "since");
 
-            tile.click();
-            await("detail").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+            driver.executeScript("document.querySelector(arguments[0]).click();", tile("compute-02"));
+            await("detail").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .ignoreException(StaleElementReferenceException.class).until(() ->
                     driver.findElement(By.id("detail-title")).getText().contains("compute-02")
                             && driver.findElements(By.cssSelector("#history tbody tr")).size() >= 2);
             String detail = driver.findElement(By.id("detail")).getText();

@@ -141,8 +141,10 @@
     }).then(function () { showError(null); }, function (e) { showError(e.message); });
   }
 
+  // Every second, or twice as long as the last refresh took: a large fleet or a slow link backs off.
   function loop() {
-    refresh().then(function () { setTimeout(loop, POLL_MILLIS); });
+    var started = Date.now();
+    refresh().then(function () { setTimeout(loop, Math.max(POLL_MILLIS, 2 * (Date.now() - started))); });
   }
 
   $("token").value = sessionStorage.getItem(TOKEN_KEY) || "";
