@@ -22,7 +22,8 @@ import javax.net.ssl.SSLContext;
  */
 final class ServiceClient {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
-    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /** Generous: with Keystone authentication the service validates a new token with Keystone first. */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     private final String base;
     private final HttpClient http;

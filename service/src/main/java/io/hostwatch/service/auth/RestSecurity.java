@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * Builds and registers the REST and admin ports' protection from {@code auth.*},
  * {@code security.allowInsecure} and {@code keystone.*}: where they listen ({@link ListenPolicy}), who the
  * caller is ({@link CallerIdentifier}), the {@link CallerFilter} on every REST-port resource (and
- * on the admin port when it is exposed), {@code @RolesAllowed} through Jersey's
+ * on the admin port unless {@code auth.type} is none), {@code @RolesAllowed} through Jersey's
  * {@link RolesAllowedDynamicFeature}, and {@code /pprof} switched off.
  */
 public final class RestSecurity {
@@ -63,8 +63,9 @@ public final class RestSecurity {
         environment.servlets().addFilter("hostwatch-auth", new CallerFilter(identifier, authorizer,
                 AccessRules.restPort())).addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), true, "/*");
         environment.jersey().register(RolesAllowedDynamicFeature.class);
-        boolean adminExposed = listen.admin().stream().anyMatch(a -> !ListenPolicy.isLoopback(host(a)));
-        boolean adminProtected = adminExposed && !auth.isNone();
+        // With authentication on, the admin port is protected wherever it listens (on 127.0.0.1 any local
+        // user could otherwise run its tasks): tasks need operator, the rest reader, but for the anonymous paths.
+        boolean adminProtected = !auth.isNone();
         if (adminProtected) {
             environment.admin().addFilter("hostwatch-auth", new CallerFilter(identifier, authorizer,
                     AccessRules.adminPort(auth.adminAnonymousPaths)))
@@ -115,8 +116,4 @@ public final class RestSecurity {
         return CallerIdentifier.keystone(tokens, uri);
     }
 
-    private static String host(String url) {
-        String rest = url.substring(url.indexOf("://") + 3);
-        return rest.substring(0, rest.lastIndexOf(':'));
-    }
 }

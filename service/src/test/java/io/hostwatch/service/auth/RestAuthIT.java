@@ -129,6 +129,7 @@ class RestAuthIT {
                 assertThat(r.path("releasedBy").asText()).isEqualTo("hw-operator@admin");
                 assertThat(r.path("engaged").asBoolean()).isFalse();
 
+                String reader2 = keystone.issue("hw-reader2", "demo", later, "reader");
                 // Revoked: refused once the (configured, 1 s) cache time has passed, without a restart.
                 keystone.revoke(reader);
                 await("revocation seen").atMost(Duration.ofSeconds(10)).until(() ->
@@ -136,8 +137,16 @@ class RestAuthIT {
 
                 // Admin port: loopback only, /pprof gone, health checks answer.
                 String admin = "http://127.0.0.1:" + app.getAdminPort();
-                assertThat(call("GET", admin + "/pprof", null, null).statusCode()).isEqualTo(404);
+                assertThat(call("GET", admin + "/pprof", operator, null).statusCode()).isEqualTo(404);
                 assertThat(call("GET", admin + "/ping", null, null).statusCode()).isEqualTo(200);
+                assertThat(call("GET", admin + "/healthcheck", null, null).statusCode()).isIn(200, 500);
+                assertThat(call("GET", admin + "/threads", null, null).statusCode()).isEqualTo(401);
+                assertThat(call("GET", admin + "/threads", operator, null).statusCode()).isEqualTo(200);
+                String logLevel = admin + "/tasks/log-level?logger=io.hostwatch&level=OFF";
+                assertThat(call("POST", logLevel, null, null).statusCode()).isEqualTo(401);
+                assertThat(call("POST", logLevel, reader2, null).statusCode()).as("reader").isEqualTo(403);
+                assertThat(call("POST", admin + "/tasks/log-level?logger=io.hostwatch&level=INFO", operator, null)
+                        .statusCode()).isEqualTo(200);
                 JsonNode detector = Json.mapper().readTree(call("GET", base + "/v1/detector", operator, null).body());
                 assertThat(detector.path("security").path("auth").asText()).isEqualTo("keystone");
                 assertThat(detector.path("security").path("admin").get(0).asText()).startsWith("http://127.0.0.1:");
