@@ -141,19 +141,21 @@ public class HostwatchApplication extends Application<HostwatchConfiguration> {
 
         // Nova integration (off unless nova.enabled): leader-only, started after and stopped before the detector.
         NovaIntegration nova = NovaIntegration.create(config.getNova(), config.getKeystone(), config.getMasakari(),
-                curator.client(), view, Leadership.of(detector::isLeader, detector::epoch), clock,
+                curator.client(), view, Leadership.of(detector::isLeader, detector::epoch,
+                        detector.leadership()::onChange), clock,
                 environment.metrics());
         environment.lifecycle().manage(nova);
 
         environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(new JsonErrorHandler()));
-        environment.jersey().register(new GroupsResource(view, nova.statusLookup()));
+        environment.jersey().register(new GroupsResource(view, nova.statusLookup(),
+                new OperatorStore(curator.client())));
         environment.jersey().register(new DetectorResource(detector, security.status()));
         environment.jersey().register(new HistoryResource(view, new VerdictHistory(curator.client(),
                 zk.connectionTimeout.toJavaDuration().multipliedBy(2)),
                 curator.client().getZookeeperClient()::isConnected));
         OperatorStore operators = new OperatorStore(curator.client());
         environment.jersey().register(new MaintenanceResource(view, operators, clock));
-        environment.jersey().register(new BrakeResource(view, operators, clock));
+        environment.jersey().register(new BrakeResource(view, operators, clock, detector::localBrake));
         environment.jersey().register(new BodySizeLimitFilter(BodySizeLimitFilter.DEFAULT_LIMIT));
         environment.jersey().register(new DashboardResource());
         environment.healthChecks().register("zookeeper", new ZooKeeperHealthCheck(curator.client()));

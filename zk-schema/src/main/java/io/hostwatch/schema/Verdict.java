@@ -20,7 +20,9 @@ import java.time.Instant;
  * @param evidence each signal's observation
  * @param updatedAt when this record was written
  * @param holds why a verdict that would be actionable is not: {@code BRAKE} (mass-failure brake
- *              engaged for the group), {@code FLAPPING} (member in hold-down); absent when none
+ *              engaged for the group), {@code FLAPPING} (member in hold-down), {@code SETTLING}
+ *              (lost within the settle window); absent when none. Other holds may be added later
+ *              (consumers must treat any hold as "not actionable")
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -43,6 +45,11 @@ public record Verdict(
     public static final String HOLD_BRAKE = "BRAKE";
     /** Hold: the member flaps and is in hold-down. */
     public static final String HOLD_FLAPPING = "FLAPPING";
+    /**
+     * Hold: the member was lost moments ago, within the settle window in which its group's
+     * mass-failure brake could still engage; it lifts by itself when the window has passed.
+     */
+    public static final String HOLD_SETTLING = "SETTLING";
 
     public Verdict(String group, String host, String address, State state, String reason, Instant since,
                    boolean actionable, Instant safeToRecoverAt, String incarnation, long epoch, Evidence evidence,

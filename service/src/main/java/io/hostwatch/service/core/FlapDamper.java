@@ -32,6 +32,11 @@ public final class FlapDamper {
         }
     }
 
+    /** Forgets a member's losses (it was decommissioned). */
+    public void forget(MemberId id) {
+        losses.remove(id);
+    }
+
     /** Losses within the window; 0 or 1 means the member does not flap. */
     public int flaps(MemberId id, long now) {
         Deque<Long> d = losses.get(id);

@@ -9,22 +9,30 @@ import java.util.Map;
 /**
  * The mass-failure brake's arithmetic: losses per group within a sliding window, on the
  * detector's monotonic clock. When more than {@code threshold} of a group (and at least
- * {@code minMembers} members) is lost within {@code window}, the brake should engage. Not thread
- * safe: used from the detector's one thread.
+ * {@code minMembers} members) is lost within {@code window}, the brake should engage.
+ *
+ * <p>Each loss costs O(1) (amortised): the window is a queue of losses plus, per group, the time
+ * of each member's latest loss, so a member lost twice counts once and expiry only looks at the
+ * head of the queue. Not thread safe: used from the detector's one thread.
  */
 public final class MassFailureBrake {
     private record Loss(MemberId id, long at) {
     }
 
+    private static final class Window {
+        final Deque<Loss> queue = new ArrayDeque<>();
+        final Map<MemberId, Long> latest = new HashMap<>();
+    }
+
     private final double threshold;
     private final int minMembers;
-    private final long windowNanos;
-    private final Map<String, Deque<Loss>> losses = new HashMap<>();
+    private final long window;
+    private final Map<String, Window> losses = new HashMap<>();
 
-    public MassFailureBrake(double threshold, int minMembers, long windowNanos) {
+    public MassFailureBrake(double threshold, int minMembers, long window) {
         this.threshold = threshold;
         this.minMembers = minMembers;
-        this.windowNanos = windowNanos;
+        this.window = window;
     }
 
     /**
@@ -35,23 +43,23 @@ public final class MassFailureBrake {
      *         enough to engage the brake; else 0
      */
     public int lost(MemberId id, long now, int groupSize) {
-        Deque<Loss> group = losses.computeIfAbsent(id.group(), g -> new ArrayDeque<>());
-        group.removeIf(l -> l.id.equals(id));
-        group.addLast(new Loss(id, now));
-        expire(group, now);
-        int count = group.size();
+        Window w = losses.computeIfAbsent(id.group(), g -> new Window());
+        w.queue.addLast(new Loss(id, now));
+        w.latest.put(id, now);
+        expire(w, now);
+        int count = w.latest.size();
         boolean engage = count >= minMembers && count > threshold * groupSize;
         return engage ? count : 0;
     }
 
-    /** Losses in the window of a group now. */
+    /** Distinct members of a group lost within the window now. */
     public int recent(String group, long now) {
-        Deque<Loss> g = losses.get(group);
-        if (g == null) {
+        Window w = losses.get(group);
+        if (w == null) {
             return 0;
         }
-        expire(g, now);
-        return g.size();
+        expire(w, now);
+        return w.latest.size();
     }
 
     /** Forgets a group's losses (an operator released its brake). */
@@ -59,9 +67,21 @@ public final class MassFailureBrake {
         losses.remove(group);
     }
 
-    private void expire(Deque<Loss> group, long now) {
-        while (!group.isEmpty() && now - group.peekFirst().at > windowNanos) {
-            group.removeFirst();
+    /** Forgets one member's losses (it was decommissioned). */
+    public void forget(MemberId id) {
+        Window w = losses.get(id.group());
+        if (w != null) {
+            w.latest.remove(id);
+        }
+    }
+
+    private void expire(Window w, long now) {
+        while (!w.queue.isEmpty() && now - w.queue.peekFirst().at > window) {
+            Loss old = w.queue.removeFirst();
+            Long latest = w.latest.get(old.id);
+            if (latest != null && latest == old.at) {
+                w.latest.remove(old.id);
+            }
         }
     }
 }

@@ -24,6 +24,8 @@ import java.util.Set;
  * @param brake the group's mass-failure brake is engaged
  * @param flaps how often the member was lost within the flap window (0 when it does not flap)
  * @param flapping the member is in flap hold-down
+ * @param settling the member's loss is younger than the settle window, in which the group's brake
+ *                 could still engage: a verdict that would be actionable is held ({@code SETTLING})
  */
 public record Observation(
         MemberId id,
@@ -40,14 +42,23 @@ public record Observation(
         Long fenceAfterMillis,
         boolean brake,
         int flaps,
-        boolean flapping) {
+        boolean flapping,
+        boolean settling) {
+
+    /** An observation outside any settle window. */
+    public Observation(MemberId id, String address, String incarnation, Evidence.Heartbeat heartbeat, boolean leaving,
+                       Evidence.Ping ping, Evidence.Storage storage, boolean maintenance, Instant now, long epoch,
+                       long staleAfterMillis, Long fenceAfterMillis, boolean brake, int flaps, boolean flapping) {
+        this(id, address, incarnation, heartbeat, leaving, ping, storage, maintenance, now, epoch, staleAfterMillis,
+                fenceAfterMillis, brake, flaps, flapping, false);
+    }
 
     /** An observation with no self-fence deadline, no brake and no flapping. */
     public Observation(MemberId id, String address, String incarnation, Evidence.Heartbeat heartbeat, boolean leaving,
                        Evidence.Ping ping, Evidence.Storage storage, boolean maintenance, Instant now, long epoch,
                        long staleAfterMillis) {
         this(id, address, incarnation, heartbeat, leaving, ping, storage, maintenance, now, epoch, staleAfterMillis,
-                null, false, 0, false);
+                null, false, 0, false, false);
     }
 
     /** True when the storage record read for this incarnation carries {@code flag}. */

@@ -24,18 +24,28 @@ public final class VerdictClassifier {
         Judgement j = judge(o);
         Instant since = previous != null && previous.state() == j.state && sameIncarnation(previous, o)
                 && previous.since() != null ? previous.since() : o.now();
-        List<String> holds = new ArrayList<>(2);
+        List<String> holds = new ArrayList<>(3);
         if (j.actionable && o.brake()) {
             holds.add(Verdict.HOLD_BRAKE);
         }
         if (j.actionable && o.flapping()) {
             holds.add(Verdict.HOLD_FLAPPING);
         }
+        if (j.actionable && o.settling()) {
+            holds.add(Verdict.HOLD_SETTLING);
+        }
         boolean actionable = j.actionable && holds.isEmpty();
-        String reason = holds.isEmpty() ? j.reason : j.reason + "; held non-actionable: "
-                + (o.brake() ? "the group's mass-failure brake is engaged" : "")
-                + (o.brake() && o.flapping() ? ", " : "")
-                + (o.flapping() ? "the member flaps (" + o.flaps() + " losses) and is in hold-down" : "");
+        List<String> why = new ArrayList<>(3);
+        if (j.actionable && o.brake()) {
+            why.add("the group's mass-failure brake is engaged");
+        }
+        if (j.actionable && o.flapping()) {
+            why.add("the member flaps (" + o.flaps() + " losses) and is in hold-down");
+        }
+        if (j.actionable && o.settling()) {
+            why.add("the loss is within the settle window in which the group's brake could still engage");
+        }
+        String reason = holds.isEmpty() ? j.reason : j.reason + "; held non-actionable: " + String.join(", ", why);
         Instant safeToRecoverAt = j.actionable ? safeToRecoverAt(o, j.state) : null;
         if (safeToRecoverAt != null && previous != null && previous.state() == j.state
                 && previous.safeToRecoverAt() != null && sameIncarnation(previous, o)

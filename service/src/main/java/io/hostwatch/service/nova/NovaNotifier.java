@@ -113,8 +113,12 @@ public final class NovaNotifier implements Closeable {
                 submit(() -> evaluate(id));
             }
         });
-        long check = settings.leadershipCheck().toMillis();
-        executor.scheduleWithFixedDelay(() -> guarded(this::checkLeadership), 0, check, TimeUnit.MILLISECONDS);
+        if (leadership.subscribe(() -> submit(this::checkLeadership))) {
+            submit(this::checkLeadership); // told of every change from now on: no polling
+        } else {
+            long check = settings.leadershipCheck().toMillis();
+            executor.scheduleWithFixedDelay(() -> guarded(this::checkLeadership), 0, check, TimeUnit.MILLISECONDS);
+        }
         long every = settings.reconcileInterval().toMillis();
         executor.scheduleWithFixedDelay(() -> guarded(this::reconcileAll), every, every, TimeUnit.MILLISECONDS);
     }

@@ -18,6 +18,8 @@ import jakarta.ws.rs.core.SecurityContext;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * {@code GET /v1/groups/{group}/brake} shows a group's mass-failure brake; {@code DELETE} releases
@@ -34,16 +36,33 @@ public final class BrakeResource {
     private final OperatorStore store;
     private final Clock clock;
 
+    private final Function<String, Optional<BrakeRecord>> unrecorded;
+
     public BrakeResource(ClusterView view, OperatorStore store, Clock clock) {
+        this(view, store, clock, group -> Optional.empty());
+    }
+
+    /**
+     * {@code unrecorded}: a brake the detector on this instance engaged but could not yet record
+     * (shown by GET and releasable by DELETE like a recorded one).
+     */
+    public BrakeResource(ClusterView view, OperatorStore store, Clock clock,
+                         Function<String, Optional<BrakeRecord>> unrecorded) {
         this.view = view;
         this.store = store;
         this.clock = clock;
+        this.unrecorded = unrecorded;
+    }
+
+    private Optional<BrakeRecord> current(String group) {
+        Optional<BrakeRecord> local = unrecorded.apply(group);
+        return local.isPresent() ? local : view.brake(group);
     }
 
     @GET
     public BrakeRecord get(@PathParam("group") String group) {
         ApiErrors.group(group);
-        return view.brake(group).orElseThrow(() -> ApiErrors.error(Response.Status.NOT_FOUND,
+        return current(group).orElseThrow(() -> ApiErrors.error(Response.Status.NOT_FOUND,
                 "the brake of group '" + group + "' has never engaged"));
     }
 
@@ -52,7 +71,7 @@ public final class BrakeResource {
     public BrakeRecord release(@PathParam("group") String group, @Context SecurityContext security) {
         ApiErrors.group(group);
         String by = Callers.who(security);
-        BrakeRecord released = store.releaseBrake(view.brake(group).orElse(null), clock.instant(), by);
+        BrakeRecord released = store.releaseBrake(current(group).orElse(null), clock.instant(), by);
         if (released == null) {
             throw ApiErrors.error(Response.Status.CONFLICT, "the brake of group '" + group + "' is not engaged");
         }

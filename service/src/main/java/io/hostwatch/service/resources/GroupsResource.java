@@ -12,12 +12,16 @@ import io.hostwatch.service.nova.NovaStatus;
 import io.hostwatch.service.zk.ClusterView;
 import io.hostwatch.service.auth.Roles;
 import jakarta.annotation.security.RolesAllowed;
+import io.hostwatch.service.zk.OperatorStore;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -31,8 +35,10 @@ import java.util.function.Function;
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Roles.READER)
 public final class GroupsResource {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GroupsResource.class);
     private final ClusterView view;
     private final Function<MemberId, NovaStatus> nova;
+    private final OperatorStore operators;
 
     public GroupsResource(ClusterView view) {
         this(view, id -> null);
@@ -40,8 +46,38 @@ public final class GroupsResource {
 
     /** {@code nova} gives a member's Nova action state, or null to leave it out (integration off). */
     public GroupsResource(ClusterView view, Function<MemberId, NovaStatus> nova) {
+        this(view, nova, null);
+    }
+
+    /** {@code operators}: for decommissioning ({@code DELETE}); null refuses it. */
+    public GroupsResource(ClusterView view, Function<MemberId, NovaStatus> nova, OperatorStore operators) {
         this.view = view;
         this.nova = nova;
+        this.operators = operators;
+    }
+
+    /**
+     * Decommissions a member: its verdict, history and maintenance are deleted and no instance
+     * probes it any more. 409 while its heartbeat is present, 404 when nothing is known of it.
+     */
+    @DELETE
+    @Path("/{group}/members/{host}")
+    @RolesAllowed(Roles.OPERATOR)
+    public Response forget(@PathParam("group") String group, @PathParam("host") String host,
+                           @Context SecurityContext security) {
+        MemberId id = ApiErrors.member(group, host);
+        if (operators == null) {
+            throw ApiErrors.error(Response.Status.METHOD_NOT_ALLOWED, "decommissioning is not enabled");
+        }
+        return switch (operators.forget(id)) {
+            case HEARTBEAT_PRESENT -> throw ApiErrors.error(Response.Status.CONFLICT, id
+                    + " still has a heartbeat: stop its agent first");
+            case UNKNOWN -> throw ApiErrors.error(Response.Status.NOT_FOUND, "unknown member " + id);
+            case FORGOTTEN -> {
+                LOG.info("{} decommissioned by {}", id, Callers.who(security));
+                yield Response.noContent().build();
+            }
+        };
     }
 
     @GET

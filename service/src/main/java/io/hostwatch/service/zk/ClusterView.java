@@ -52,6 +52,10 @@ public final class ClusterView implements Closeable {
         /** A group's brake record changed (engaged or released). */
         default void brakeChanged(String group) {
         }
+
+        /** A member's verdict was deleted (the member was decommissioned). */
+        default void verdictRemoved(MemberId id) {
+        }
     }
 
     private static final List<String> CACHED = List.of(ZkPaths.MEMBERS, ZkPaths.VERDICTS, ZkPaths.MAINTENANCE,
@@ -68,9 +72,10 @@ public final class ClusterView implements Closeable {
 
     public ClusterView(CuratorFramework client) {
         this.caches = CACHED.stream().map(path -> {
-            CuratorCache cache = CuratorCache.build(client, path);
+            // Creates and changes come from the storage, which compares zxids (see ZxidStorage).
+            CuratorCache cache = CuratorCache.builder(client, path).withStorage(new ZxidStorage(this::changed))
+                    .build();
             cache.listenable().addListener(CuratorCacheListener.builder()
-                    .forCreatesAndChanges((oldNode, node) -> changed(node))
                     .forDeletes(this::deleted)
                     .forInitialized(initialized::countDown)
                     .build());
@@ -135,6 +140,22 @@ public final class ClusterView implements Closeable {
 
     public Optional<BrakeRecord> brake(String group) {
         return Optional.ofNullable(brakes.get(group));
+    }
+
+    /** Every maintenance mark, in force or expired. */
+    public Map<MemberId, Maintenance> maintenanceMarks() {
+        return Map.copyOf(maintenance);
+    }
+
+    /** Members known: registered, or with a published verdict. */
+    public int memberCount() {
+        int n = verdicts.size();
+        for (MemberId id : registrations.keySet()) {
+            if (!verdicts.containsKey(id)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     public Map<String, BrakeRecord> brakes() {
@@ -217,7 +238,11 @@ public final class ClusterView implements Closeable {
             listeners.forEach(l -> notify(() -> l.left(member.get(), lastSeen)));
             return;
         }
-        ZkPaths.parse(ZkPaths.VERDICTS, path).ifPresent(verdicts::remove);
+        ZkPaths.parse(ZkPaths.VERDICTS, path).ifPresent(id -> {
+            if (verdicts.remove(id) != null) {
+                listeners.forEach(l -> notify(() -> l.verdictRemoved(id)));
+            }
+        });
         ZkPaths.parse(ZkPaths.MAINTENANCE, path).ifPresent(id -> {
             maintenance.remove(id);
             listeners.forEach(l -> notify(() -> l.maintenanceChanged(id)));

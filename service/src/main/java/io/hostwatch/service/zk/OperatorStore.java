@@ -6,6 +6,7 @@ import io.hostwatch.schema.Maintenance;
 import io.hostwatch.schema.MemberId;
 import io.hostwatch.schema.ZkPaths;
 import java.time.Instant;
+import java.util.List;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 
@@ -43,6 +44,33 @@ public final class OperatorStore {
         }
     }
 
+    /** What {@link #forget} did. */
+    public enum Forget { FORGOTTEN, HEARTBEAT_PRESENT, UNKNOWN }
+
+    /**
+     * Decommissions a member: deletes its verdict, its history and its maintenance mark, so that
+     * no instance probes it or reads its slot again. Refused while its heartbeat znode exists.
+     */
+    public Forget forget(MemberId id) {
+        try {
+            if (client.checkExists().forPath(ZkPaths.member(id)) != null) {
+                return Forget.HEARTBEAT_PRESENT;
+            }
+            boolean any = false;
+            for (String path : List.of(ZkPaths.verdict(id), ZkPaths.history(id), ZkPaths.maintenance(id))) {
+                try {
+                    client.delete().deletingChildrenIfNeeded().forPath(path);
+                    any = true;
+                } catch (KeeperException.NoNodeException none) {
+                    // nothing there
+                }
+            }
+            return any ? Forget.FORGOTTEN : Forget.UNKNOWN;
+        } catch (Exception e) {
+            throw VerdictStore.translate("forget " + id, e);
+        }
+    }
+
     /** Releases an engaged brake; returns the released record, or null when none was engaged. */
     public BrakeRecord releaseBrake(BrakeRecord current, Instant now) {
         return releaseBrake(current, now, null);
@@ -56,7 +84,9 @@ public final class OperatorStore {
         BrakeRecord released = new BrakeRecord(current.group(), false, current.engagedAt(), current.lost(),
                 current.members(), "released by " + (by == null ? "an operator" : by), now, by);
         try {
-            client.setData().forPath(ZkPaths.brake(current.group()), Json.write(released));
+            // create-or-set: a brake the leader engaged but could not record is released the same way
+            client.create().orSetData().creatingParentContainersIfNeeded().forPath(ZkPaths.brake(current.group()),
+                    Json.write(released));
             return released;
         } catch (Exception e) {
             throw VerdictStore.translate("release the brake of " + current.group(), e);

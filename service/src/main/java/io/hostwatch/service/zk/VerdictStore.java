@@ -113,6 +113,11 @@ public final class VerdictStore {
             try {
                 commit(path, data, transition, id, epoch, false);
             } catch (KeeperException.NoNodeException missing) {
+                if (previous != null && client.checkExists().forPath(path) == null
+                        && client.checkExists().forPath(ZkPaths.member(id)) == null) {
+                    // Its verdict was deleted while it has no heartbeat: decommissioned; do not bring it back.
+                    throw new HostwatchException(id + " was decommissioned: verdict not written");
+                }
                 // The member's first verdict, or a parent container that ZooKeeper removed.
                 ensureParent(path);
                 if (transition) {
