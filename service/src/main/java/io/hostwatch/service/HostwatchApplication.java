@@ -113,7 +113,8 @@ public class HostwatchApplication extends Application<HostwatchConfiguration> {
         HostwatchConfiguration.Flap fc = config.getFlap();
         DetectorSettings settings = new DetectorSettings(zk.sessionTimeout.toJavaDuration(),
                 dc.recheckInterval.toJavaDuration(), st.staleAfter.toJavaDuration(), bc.threshold, bc.minMembers,
-                bc.window.toJavaDuration(), fc.threshold, fc.window.toJavaDuration(), fc.holdDown.toJavaDuration());
+                bc.window.toJavaDuration(), fc.threshold, fc.window.toJavaDuration(), fc.holdDown.toJavaDuration(),
+                bc.settle.toJavaDuration());
         Detector detector = new Detector(curator.client(), view, new VerdictStore(curator.client(), clock,
                 config.getHistory().size), ping,
                 storage, selfCheck, settings, clock, System::nanoTime, instanceId);

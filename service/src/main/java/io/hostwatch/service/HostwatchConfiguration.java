@@ -187,6 +187,12 @@ public class HostwatchConfiguration extends Configuration {
         public int minMembers = 3;
         @NotNull @JsonProperty
         public Duration window = Duration.seconds(60);
+        /**
+         * A verdict that would be actionable is held ({@code SETTLING}) this long after the member's
+         * loss, so losses a few seconds apart count together before anything is actionable.
+         */
+        @NotNull @JsonProperty
+        public Duration settle = Duration.seconds(0);
     }
 
     /** {@code flap.*}: flap damping. */

@@ -1,6 +1,7 @@
 package io.hostwatch.service.core;
 
 import io.hostwatch.schema.BrakeRecord;
+import io.hostwatch.schema.Evidence;
 import io.hostwatch.schema.MemberId;
 import io.hostwatch.schema.Verdict;
 
@@ -28,8 +29,16 @@ public sealed interface Effect {
      * @param address management address, null when none is known (the ping is then UNKNOWN)
      * @param freshAfterMillis storage counts as FRESH only on an advance after this moment (the
      *                         heartbeat loss), or {@link #UNKNOWN} for any advance within the window
+     * @param knownPing a recent ping result already in hand (from pre-probing): do not ping again,
+     *                  report this one; null to ping
+     * @param pingOnly a pre-probe of a member whose heartbeat is present but whose storage counter
+     *                 stopped: ping only, report storage as null
      */
-    record Probe(MemberId id, String address, long freshAfterMillis) implements Effect {
+    record Probe(MemberId id, String address, long freshAfterMillis, Evidence.Ping knownPing, boolean pingOnly)
+            implements Effect {
+        public Probe(MemberId id, String address, long freshAfterMillis) {
+            this(id, address, freshAfterMillis, null, false);
+        }
     }
 
     /** Write the group's brake record under the leader's epoch. */

@@ -45,10 +45,24 @@ public final class GroupStateMachine {
      *
      * @param settleMillis how long after a loss a verdict that would be actionable is held
      *                     ({@link Verdict#HOLD_SETTLING}); 0 for no settle window
+     * @param preProbeEveryMillis a present member whose storage counter stopped is pinged at most
+     *                            this often (pre-probing)
      */
     public record Rules(long sessionTimeoutMillis, long staleAfterMillis, double brakeThreshold, int brakeMinMembers,
                         long brakeWindowMillis, int flapThreshold, long flapWindowMillis, long flapHoldDownMillis,
-                        long settleMillis) {
+                        long settleMillis, long preProbeEveryMillis) {
+        /** Rules with pre-probes at most every 1.5 s per member. */
+        public Rules(long sessionTimeoutMillis, long staleAfterMillis, double brakeThreshold, int brakeMinMembers,
+                     long brakeWindowMillis, int flapThreshold, long flapWindowMillis, long flapHoldDownMillis,
+                     long settleMillis) {
+            this(sessionTimeoutMillis, staleAfterMillis, brakeThreshold, brakeMinMembers, brakeWindowMillis,
+                    flapThreshold, flapWindowMillis, flapHoldDownMillis, settleMillis, 1_500);
+        }
+
+        /** A pre-probe's ping is used at the loss only while it is younger than this. */
+        long prePingMaxAgeMillis() {
+            return 2 * preProbeEveryMillis;
+        }
     }
 
     private static final class Member {
@@ -60,6 +74,9 @@ public final class GroupStateMachine {
         long lostAt = Effect.UNKNOWN;
         boolean lossSeen;
         boolean probing;
+        boolean preProbing;
+        Evidence.Ping prePing;
+        long prePingAt;
         boolean awaitingGrace;
 
         Member(MemberId id) {
@@ -146,6 +163,7 @@ public final class GroupStateMachine {
         m.lostAt = Effect.UNKNOWN;
         m.lossSeen = false;
         m.awaitingGrace = false;
+        m.prePing = null;
         if (connected) {
             ensureRunning(m, storageNow);
         }
@@ -176,16 +194,46 @@ public final class GroupStateMachine {
             return drain();
         }
         m.probing = false;
+        boolean pre = m.preProbing;
+        m.preProbing = false;
+        if (pre) {
+            m.prePing = ping;
+            m.prePingAt = millis.getAsLong();
+        }
         if (!connected) {
             return drain();
         }
         if (m.present) {
-            ensureRunning(m, null);
+            ensureRunning(m, null); // while the heartbeat is present, nothing but RUNNING
+            return drain();
+        }
+        if (pre) {
+            judge(m); // lost while the pre-probe ran: judge now, with its ping in hand
             return drain();
         }
         Evidence.Heartbeat hb = new Evidence.Heartbeat(SignalStatus.Heartbeat.LOST, clock.instant(),
                 "heartbeat znode gone (ZooKeeper session expired or closed)");
         publishIfChanged(m, VerdictClassifier.classify(observe(m, hb, leaving(m), ping, storage), m.published));
+        return drain();
+    }
+
+    /**
+     * Pre-probing: the member's heartbeat is present but its storage counter stopped advancing (a
+     * host that lost power stops writing storage about a session timeout before ZooKeeper deletes
+     * its znode). Pings it now, so that the evidence is in hand when the znode goes; publishes
+     * nothing but {@code RUNNING} while the znode exists.
+     */
+    public List<Effect> storageStalled(MemberId id) {
+        Member m = members.get(id);
+        if (m == null || !connected || !m.present || m.probing || m.reg == null) {
+            return drain();
+        }
+        if (m.prePing != null && millis.getAsLong() - m.prePingAt < rules.preProbeEveryMillis()) {
+            return drain();
+        }
+        m.probing = true;
+        m.preProbing = true;
+        out.add(new Effect.Probe(m.id, m.reg.address(), Effect.UNKNOWN, null, true));
         return drain();
     }
 
@@ -432,7 +480,7 @@ public final class GroupStateMachine {
             ensureRunning(m, null);
             return;
         }
-        if (m.probing) {
+        if (m.probing && !m.preProbing) {
             return;
         }
         long now = millis.getAsLong();
@@ -456,9 +504,15 @@ public final class GroupStateMachine {
         if (prev == null || prev.state() == State.RUNNING) {
             publish(m, suspect);
         }
+        if (m.probing) {
+            return; // a pre-probe is in flight: its result judges
+        }
         m.probing = true;
+        Evidence.Ping known = m.prePing != null && now - m.prePingAt <= rules.prePingMaxAgeMillis() ? m.prePing
+                : null;
+        m.prePing = null;
         out.add(new Effect.Probe(m.id, address(m), firstAfterLoss ? (m.lostAt != Effect.UNKNOWN ? m.lostAt : now)
-                : Effect.UNKNOWN));
+                : Effect.UNKNOWN, known, false));
     }
 
     private String address(Member m) {

@@ -63,7 +63,7 @@ public final class Detector implements Closeable {
                     LongSupplier nanoTime, String instanceId) {
         this.client = client;
         this.view = view;
-        this.writer = new VerdictWriter(store);
+        this.writer = new VerdictWriter(client, store);
         this.probe = new EvidenceProbe(ping, storage, selfCheck, clock);
         this.settings = settings;
         this.nanoTime = nanoTime;
@@ -101,6 +101,13 @@ public final class Detector implements Closeable {
                 });
             }
         });
+        // Pre-probing: a slot that stops advancing while its heartbeat is present gets its host pinged.
+        probe.onStall(settings.staleAfter().multipliedBy(2).dividedBy(3), id -> submit(() -> {
+            GroupStateMachine m = machines.get(id.group());
+            if (m != null) {
+                execute(m, m.storageStalled(id));
+            }
+        }));
         term.start();
         long recheck = settings.recheckInterval().toMillis();
         executor.scheduleWithFixedDelay(guarded(() -> machines.values().forEach(m ->
@@ -290,6 +297,7 @@ public final class Detector implements Closeable {
                     return;
                 }
                 probe.untrack(id);
+                writer.forget(id);
                 GroupStateMachine m = machines.get(id.group());
                 if (m != null && m.forget(id)) {
                     LOG.info("{} decommissioned: forgotten", id);

@@ -32,10 +32,14 @@ final class EvidenceProbe {
     }
 
     CompletableFuture<Result> probe(Effect.Probe p) {
-        CompletableFuture<Evidence.Ping> pinged = p.address() == null
+        CompletableFuture<Evidence.Ping> pinged = p.knownPing() != null ? CompletableFuture.completedFuture(
+                p.knownPing()) : p.address() == null
                 ? CompletableFuture.completedFuture(new Evidence.Ping(SignalStatus.Ping.UNKNOWN, clock.instant(),
                         null, null, "no management address known"))
                 : ping.probe(p.address());
+        if (p.pingOnly()) {
+            return pinged.thenApply(a -> new Result(a, null)); // vouched when it is used
+        }
         CompletableFuture<Evidence.Storage> stored = p.freshAfterMillis() == Effect.UNKNOWN
                 ? storage.judge(p.id())
                 : storage.judge(p.id(), TimeUnit.MILLISECONDS.toNanos(p.freshAfterMillis()));
@@ -53,6 +57,11 @@ final class EvidenceProbe {
 
     SelfCheck.Status selfCheck() {
         return selfCheck.status();
+    }
+
+    /** Tells {@code stalled} about every slot whose counter has not advanced for {@code after} while watched. */
+    void onStall(java.time.Duration after, java.util.function.Consumer<MemberId> stalled) {
+        storage.onStall(after, stalled);
     }
 
     void track(MemberId id) {

@@ -72,6 +72,8 @@ public final class StorageObserver implements Closeable {
     private volatile ScheduledFuture<?> scan;
     /** Runs between a slot's attribute check and its open: tests swap files in here. */
     volatile Consumer<Path> beforeOpen = path -> { };
+    private volatile Consumer<MemberId> stallListener;
+    private volatile long stallNanos = Long.MAX_VALUE;
 
     /**
      * @param registrations the member's current registration, if its heartbeat znode exists: it
@@ -123,9 +125,25 @@ public final class StorageObserver implements Closeable {
         return slots.size();
     }
 
+    /**
+     * Tells {@code stalled} (on the scan thread: it must not block) about every tracked slot whose
+     * counter has been watched advancing and then not advanced for {@code after}, at every scan
+     * while that lasts. The detector uses it to ping a host before its heartbeat znode goes.
+     */
+    public void onStall(Duration after, Consumer<MemberId> stalled) {
+        this.stallNanos = after.toNanos();
+        this.stallListener = stalled;
+    }
+
     private void scanAll() {
         try {
-            for (Slot slot : slots.values()) {
+            Consumer<MemberId> stalled = stallListener;
+            long now = nanoTime.getAsLong();
+            for (Map.Entry<MemberId, Slot> e : slots.entrySet()) {
+                Slot slot = e.getValue();
+                if (stalled != null && slot.stalled(now, stallNanos)) {
+                    stalled.accept(e.getKey());
+                }
                 slot.read();
             }
         } catch (RuntimeException e) {
@@ -316,6 +334,11 @@ public final class StorageObserver implements Closeable {
             if (why != null || advanced) {
                 problem = why;
             }
+        }
+
+        /** Watched advancing, then not advanced for {@code after}. */
+        synchronized boolean stalled(long now, long after) {
+            return lastAdvanceNanos != Long.MIN_VALUE && now - lastAdvanceNanos > after;
         }
 
         synchronized Evidence.Storage evaluate(long now, long freshAfter) {

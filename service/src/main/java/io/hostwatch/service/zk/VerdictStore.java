@@ -61,6 +61,11 @@ public final class VerdictStore {
         this.historySize = historySize;
     }
 
+    /** Transitions kept per member. */
+    public int historySize() {
+        return historySize;
+    }
+
     /** Takes the next epoch for {@code leader}; the returned number is the epoch znode's new version. */
     public long acquireEpoch(String leader) {
         for (int attempt = 0; attempt < 20; attempt++) {
@@ -171,7 +176,7 @@ public final class VerdictStore {
      * that the detector does not wait for it. Only the oldest are ever deleted, so the newest
      * {@code historySize} survive whoever trims; a failure is logged and the next transition trims again.
      */
-    private void trimHistory(String dir) {
+    void trimHistory(String dir) {
         try {
             client.getChildren().inBackground((c, event) -> {
                 if (event.getResultCode() != KeeperException.Code.OK.intValue()) {

@@ -1,25 +1,82 @@
 package io.hostwatch.service.zk;
 
 import io.hostwatch.schema.BrakeRecord;
+import io.hostwatch.schema.HostwatchException;
+import io.hostwatch.schema.Json;
+import io.hostwatch.schema.MemberId;
 import io.hostwatch.schema.Verdict;
+import io.hostwatch.schema.ZkPaths;
 import java.io.Closeable;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.CuratorEvent;
+import org.apache.curator.framework.api.transaction.CuratorOp;
+import org.apache.curator.framework.api.transaction.CuratorTransactionResult;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The detector's one guarded writer: verdicts and brake records are written under the leader's
- * epoch off the detector's thread, in the order they were asked for, so a member's verdicts land
- * in order. Each call returns a future that completes when the write is durable, or exceptionally
- * ({@link VerdictStore.FencedException} when the epoch was superseded: nothing was written).
+ * The detector's one guarded writer. Verdicts are queued and written many at a time: each batch is
+ * one asynchronous multi-op that starts with a check of the leader's epoch and holds up to
+ * {@link #MAX_BATCH_OPS} operations and {@link #MAX_BATCH_BYTES} bytes (well under ZooKeeper's
+ * 1 MiB packet limit). Up to {@link #MAX_IN_FLIGHT} batches are in flight at once on the one
+ * session, which ZooKeeper applies in the order they were sent, and batches are taken in queue
+ * order, so a member's verdicts land in the order they were asked for. Each call returns a future that
+ * completes when its write is durable, or exceptionally: {@link VerdictStore.FencedException}
+ * when the epoch was superseded (nothing of the batch was written).
+ *
+ * <p>A batch that fails for another reason (a first verdict whose znode already exists, a member
+ * decommissioned meanwhile, a missing container) is written again one verdict at a time through
+ * {@link VerdictStore}, which sorts those cases out. History entries go in the verdict's own
+ * operations; trimming old entries is counted per member and done in the background once every
+ * {@code historySize} transitions, never on the critical path.
  */
 public final class VerdictWriter implements Closeable {
-    private final VerdictStore store;
-    private final ExecutorService executor;
+    private static final Logger LOG = LoggerFactory.getLogger(VerdictWriter.class);
+    static final int MAX_BATCH_OPS = 400;
+    static final int MAX_BATCH_BYTES = 512 * 1024;
+    /** Batches in flight at once: ZooKeeper commits them together (one log sync for several). */
+    static final int MAX_IN_FLIGHT = 4;
 
-    public VerdictWriter(VerdictStore store) {
+    private record Pending(Verdict next, Verdict previous, BrakeRecord brake, long epoch, byte[] data,
+                           CompletableFuture<Void> done) {
+        boolean transition() {
+            return next != null && VerdictHistory.isTransition(previous, next);
+        }
+
+        int bytes() {
+            return data.length * (transition() ? 2 : 1) + 256;
+        }
+    }
+
+    private final CuratorFramework client;
+    private final VerdictStore store;
+    private final int historySize;
+    private final ExecutorService executor;
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>(); // guarded by itself
+    private int inFlight; // guarded by queue
+    private boolean pumping; // guarded by queue
+    private long sent; // writer thread only
+    private final Map<MemberId, Long> lastSent = new ConcurrentHashMap<>();
+    private final Set<String> groupsReady = ConcurrentHashMap.newKeySet();
+    private final Set<MemberId> historyReady = ConcurrentHashMap.newKeySet();
+    private final Map<MemberId, Integer> sinceTrim = new ConcurrentHashMap<>();
+
+    public VerdictWriter(CuratorFramework client, VerdictStore store) {
+        this.client = client;
         this.store = store;
+        this.historySize = store.historySize();
         this.executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "hostwatch-verdict-writer");
             t.setDaemon(true);
@@ -29,24 +86,220 @@ public final class VerdictWriter implements Closeable {
 
     /** Writes {@code next} (replacing {@code previous}, null for a first verdict) under {@code epoch}. */
     public CompletableFuture<Void> publish(Verdict next, Verdict previous, long epoch) {
-        return run(() -> store.write(next, previous, epoch));
+        return enqueue(new Pending(next, previous, null, epoch, Json.write(next), new CompletableFuture<>()));
     }
 
-    /** Writes a group's brake record under {@code epoch}. */
+    /** Writes a group's brake record under {@code epoch}, in order with the verdicts. */
     public CompletableFuture<Void> writeBrake(BrakeRecord record, long epoch) {
-        return run(() -> store.writeBrake(record, epoch));
+        return enqueue(new Pending(null, null, record, epoch, new byte[0], new CompletableFuture<>()));
     }
 
-    private CompletableFuture<Void> run(Runnable write) {
-        try {
-            return CompletableFuture.runAsync(write, executor);
-        } catch (RejectedExecutionException closed) {
-            return CompletableFuture.failedFuture(closed);
+    /** Writes waiting or in flight. */
+    public int backlog() {
+        synchronized (queue) {
+            return queue.size() + inFlight;
         }
+    }
+
+    private CompletableFuture<Void> enqueue(Pending p) {
+        synchronized (queue) {
+            queue.addLast(p);
+            kick();
+        }
+        return p.done;
+    }
+
+    /** With the queue lock held: makes sure the pump runs when there is work and room. */
+    private void kick() {
+        if (pumping || queue.isEmpty() || inFlight >= MAX_IN_FLIGHT) {
+            return;
+        }
+        pumping = true;
+        try {
+            executor.execute(this::pump);
+        } catch (RejectedExecutionException closed) {
+            pumping = false;
+            List<Pending> dropped = new ArrayList<>(queue);
+            queue.clear();
+            dropped.forEach(x -> x.done.completeExceptionally(new HostwatchException("verdict writer closed")));
+        }
+    }
+
+    /** On the writer thread: sends batches while there is work and fewer than MAX_IN_FLIGHT are in flight. */
+    private void pump() {
+        while (true) {
+            List<Pending> batch = new ArrayList<>();
+            synchronized (queue) {
+                if (queue.isEmpty() || inFlight >= MAX_IN_FLIGHT) {
+                    pumping = false;
+                    return;
+                }
+                take(batch);
+                inFlight++;
+            }
+            if (batch.get(0).brake != null) {
+                oneByOne(batch, -1);
+                release();
+                continue;
+            }
+            long seq = ++sent;
+            batch.forEach(p -> lastSent.put(p.next.id(), seq));
+            try {
+                send(batch, seq);
+            } catch (Exception e) {
+                LOG.debug("batch of {} not sent ({}); writing one by one", batch.size(), e.toString());
+                oneByOne(batch, seq);
+                release();
+            }
+        }
+    }
+
+    /** With the queue lock held: the next batch, in queue order, under one epoch, within the bounds. */
+    private void take(List<Pending> batch) {
+        int ops = 1;
+        int bytes = 0;
+        while (!queue.isEmpty()) {
+            Pending p = queue.peekFirst();
+            boolean alone = p.brake != null;
+            if (!batch.isEmpty() && (alone || p.epoch != batch.get(0).epoch || ops + 2 > MAX_BATCH_OPS
+                    || bytes + p.bytes() > MAX_BATCH_BYTES)) {
+                return;
+            }
+            batch.add(queue.removeFirst());
+            ops += p.transition() ? 2 : 1;
+            bytes += p.bytes();
+            if (alone) {
+                return;
+            }
+        }
+    }
+
+    private void release() {
+        synchronized (queue) {
+            inFlight--;
+            kick();
+        }
+    }
+
+    private void send(List<Pending> batch, long seq) throws Exception {
+        long epoch = batch.get(0).epoch;
+        List<CuratorOp> ops = new ArrayList<>(batch.size() * 2 + 1);
+        ops.add(client.transactionOp().check().withVersion((int) epoch).forPath(ZkPaths.EPOCH));
+        for (Pending p : batch) {
+            MemberId id = p.next.id();
+            prepare(id, p.transition());
+            String path = ZkPaths.verdict(id);
+            ops.add(p.previous == null ? client.transactionOp().create().withMode(CreateMode.PERSISTENT)
+                    .forPath(path, p.data) : client.transactionOp().setData().forPath(path, p.data));
+            if (p.transition()) {
+                ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
+                        .forPath(ZkPaths.historyEntryPrefix(id), p.data));
+            }
+        }
+        client.transaction().inBackground((c, event) -> completed(batch, seq, event)).forOperations(ops);
+    }
+
+    /**
+     * Makes sure the group's containers exist (once per group, waiting) and asks for the member's
+     * history container (once per member, not waiting: the session's order puts it before the batch).
+     */
+    private void prepare(MemberId id, boolean transition) throws Exception {
+        if (groupsReady.add(id.group())) {
+            for (String dir : List.of(ZkPaths.verdictGroup(id.group()), ZkPaths.historyGroup(id.group()))) {
+                try {
+                    client.create().creatingParentContainersIfNeeded().withMode(CreateMode.CONTAINER).forPath(dir);
+                } catch (KeeperException.NodeExistsException exists) {
+                    // fine
+                }
+            }
+        }
+        if (transition && historyReady.add(id)) {
+            client.create().withMode(CreateMode.CONTAINER).inBackground((c, e) -> {
+                int rc = e.getResultCode();
+                if (rc != KeeperException.Code.OK.intValue() && rc != KeeperException.Code.NODEEXISTS.intValue()) {
+                    historyReady.remove(id);
+                }
+            }).forPath(ZkPaths.history(id));
+        }
+    }
+
+    private void completed(List<Pending> batch, long seq, CuratorEvent event) {
+        if (event.getResultCode() == KeeperException.Code.OK.intValue()) {
+            for (Pending p : batch) {
+                p.done.complete(null);
+                if (p.transition()) {
+                    counted(p.next.id());
+                }
+            }
+            release();
+            return;
+        }
+        List<CuratorTransactionResult> results = event.getOpResults();
+        boolean fenced = results != null && !results.isEmpty()
+                && results.get(0).getError() == KeeperException.Code.BADVERSION.intValue();
+        if (fenced) {
+            VerdictStore.FencedException e = new VerdictStore.FencedException(batch.get(0).epoch);
+            batch.forEach(p -> p.done.completeExceptionally(e));
+            release();
+            return;
+        }
+        LOG.debug("batch of {} failed ({}); writing one by one", batch.size(),
+                KeeperException.Code.get(event.getResultCode()));
+        try {
+            executor.execute(() -> {
+                oneByOne(batch, seq);
+                release();
+            });
+        } catch (RejectedExecutionException closed) {
+            batch.forEach(p -> p.done.completeExceptionally(new HostwatchException("verdict writer closed")));
+        }
+    }
+
+    /**
+     * Writes each of {@code batch} on its own (the rare path), on the writer thread. A verdict for
+     * which a later batch was already sent is not written again: the later one is newer.
+     */
+    private void oneByOne(List<Pending> batch, long seq) {
+        for (Pending p : batch) {
+            try {
+                if (p.brake != null) {
+                    store.writeBrake(p.brake, p.epoch);
+                } else if (seq >= 0 && lastSent.getOrDefault(p.next.id(), seq) > seq) {
+                    throw new HostwatchException("verdict of " + p.next.id() + " superseded by a later write");
+                } else {
+                    historyReady.remove(p.next.id());
+                    store.write(p.next, p.previous, p.epoch);
+                }
+                p.done.complete(null);
+            } catch (RuntimeException e) {
+                p.done.completeExceptionally(e);
+            }
+        }
+    }
+
+    /** Counts a history entry; every {@code historySize} entries the member's history is trimmed in the background. */
+    private void counted(MemberId id) {
+        int n = sinceTrim.merge(id, 1, Integer::sum);
+        if (n >= historySize) {
+            sinceTrim.remove(id);
+            store.trimHistory(ZkPaths.history(id));
+        }
+    }
+
+    /** Forgets what it knows of a member (decommissioned). */
+    public void forget(MemberId id) {
+        historyReady.remove(id);
+        sinceTrim.remove(id);
     }
 
     @Override
     public void close() {
         executor.shutdownNow();
+        List<Pending> dropped;
+        synchronized (queue) {
+            dropped = new ArrayList<>(queue);
+            queue.clear();
+        }
+        dropped.forEach(p -> p.done.completeExceptionally(new HostwatchException("verdict writer closed")));
     }
 }

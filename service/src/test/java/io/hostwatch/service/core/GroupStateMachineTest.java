@@ -348,4 +348,56 @@ class GroupStateMachineTest {
         assertThat(m.evidence(MemberId.of(G, "b"), ping(SignalStatus.Ping.FAIL), storage(SignalStatus.Storage.STALE)))
                 .isEmpty();
     }
+
+    @Test
+    void preProbingPingsAHostWhoseStorageStoppedAndPublishesOnlyRunningWhileItsZnodeExists() {
+        GroupStateMachine m = machine(RULES, 1, false);
+        join(m, "a", "b", "c", "d", "e", "f");
+        MemberId a = MemberId.of(G, "a");
+        List<Effect> stalled = m.storageStalled(a);
+        assertThat(of(stalled, Effect.Probe.class)).singleElement().satisfies(p -> {
+            assertThat(p.pingOnly()).isTrue();
+            assertThat(p.knownPing()).isNull();
+        });
+        assertThat(of(stalled, Effect.Publish.class)).isEmpty();
+        assertThat(m.storageStalled(a)).as("one pre-probe at a time").isEmpty();
+        time.advance(1_000);
+        Evidence.Ping failed = ping(SignalStatus.Ping.FAIL);
+        assertThat(of(m.evidence(a, failed, null), Effect.Publish.class))
+                .allSatisfy(p -> assertThat(p.verdict().state()).isEqualTo(State.RUNNING));
+        assertThat(m.storageStalled(a)).as("not again before preProbeEvery").isEmpty();
+
+        // the znode goes: SUSPECT at once, and the ping already in hand is used (no new ping)
+        time.advance(1_000);
+        List<Effect> lost = m.left(reg("a"));
+        assertThat(publish(m, lost)).extracting(Verdict::state).containsExactly(State.SUSPECT);
+        assertThat(of(lost, Effect.Probe.class)).singleElement().satisfies(p -> {
+            assertThat(p.pingOnly()).isFalse();
+            assertThat(p.knownPing()).isSameAs(failed);
+            assertThat(p.freshAfterMillis()).isEqualTo(time.millis);
+        });
+        assertThat(publish(m, m.evidence(a, failed, storage(SignalStatus.Storage.STALE))))
+                .extracting(Verdict::state).containsExactly(State.DEAD);
+    }
+
+    @Test
+    void aLossDuringThePreProbeIsJudgedWithItsResultAndAnOldPreProbeIsNotUsed() {
+        GroupStateMachine m = machine(RULES, 1, false);
+        join(m, "a", "b", "c", "d", "e", "f");
+        MemberId a = MemberId.of(G, "a");
+        m.storageStalled(a);
+        List<Effect> lost = m.left(reg("a"));
+        assertThat(publish(m, lost)).extracting(Verdict::state).containsExactly(State.SUSPECT);
+        assertThat(of(lost, Effect.Probe.class)).as("the pre-probe in flight will judge").isEmpty();
+        Evidence.Ping failed = ping(SignalStatus.Ping.FAIL);
+        assertThat(of(m.evidence(a, failed, null), Effect.Probe.class)).singleElement()
+                .satisfies(p -> assertThat(p.knownPing()).isSameAs(failed));
+
+        MemberId b = MemberId.of(G, "b");
+        m.storageStalled(b);
+        m.evidence(b, failed, null);
+        time.advance(2 * 1_500 + 1);
+        assertThat(of(m.left(reg("b")), Effect.Probe.class)).singleElement()
+                .satisfies(p -> assertThat(p.knownPing()).as("too old to use").isNull());
+    }
 }

@@ -1,0 +1,117 @@
+package io.hostwatch.acceptance.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hostwatch.schema.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Writes {@code docs/benchmarks.md} from the JSON of several runs: each figure per run, the worst, the target. */
+final class BenchReport {
+    private record Figure(String key, String label, String unit, double target, boolean lowerIsBetter) {
+    }
+
+    private static final List<Figure> FIGURES = List.of(
+            new Figure("deletionToSuspectP50Seconds", "znode deleted → `SUSPECT` published, p50", "s", 0.2, true),
+            new Figure("deletionToFinalP99Seconds", "znode deleted → final verdict (`DEAD`), p99", "s", 1.5, true),
+            new Figure("killToFinalP99Seconds", "`kill -9` → final `DEAD`, p99 (session 6 s)", "s", 6.5, true),
+            new Figure("registerToAllRunningSeconds", "10,000 members registered → all `RUNNING`", "s", 15, true),
+            new Figure("getToPingRatio", "member `GET` ÷ admin `/ping` (wrk -t2 -c64, same run)", "×", 0.8, false),
+            new Figure("steadyCpuPercentOfOneCore", "service CPU at steady state", "% of a core", 25, true),
+            new Figure("steadyRssMb", "service RSS at steady state", "MB", 512, true));
+
+    private BenchReport() {
+    }
+
+    static void write(Path out, List<Path> runs) throws IOException {
+        List<JsonNode> r = new ArrayList<>();
+        for (Path p : runs) {
+            r.add(Json.mapper().readTree(Files.readString(p)));
+        }
+        StringBuilder md = new StringBuilder();
+        md.append("# Benchmarks\n\n");
+        md.append("## Detector at scale (`deploy/bench/scale-benchmark.sh`)\n\n");
+        md.append("Date: ").append(r.get(0).path("startedAt").asText()).append(". Machine: ")
+                .append(machine()).append(".\n\n");
+        md.append("The service runs on its embedded ZooKeeper (session timeout 6 s, ping timeout 1 s, JVM ")
+                .append("`-Xmx384m -XX:+UseSerialGC`, request log off) with N=").append(r.get(0).path("n").asInt())
+                .append(" members in one group: one process (one ZooKeeper session) holds the ")
+                .append(r.get(0).path("n").asInt() - r.get(0).path("k").asInt())
+                .append(" survivors, a second process the K=").append(r.get(0).path("k").asInt())
+                .append(" that fail; every member's storage slot advances once a second. The failing process is ")
+                .append("killed with `kill -9` while an nftables rule drops everything sent to its 127.2.x.x ")
+                .append("addresses. Times are taken by a separate ZooKeeper watcher on the same host.\n\n");
+        md.append("**The machine is shared and was busy** (other builds and test suites ran at the same time; the ")
+                .append("load average at the start of each run is below), so absolute figures are noisy: the REST ")
+                .append("figure is a ratio measured side by side in the same run, and the table gives the worst of ")
+                .append(r.size()).append(" runs.\n\n");
+        md.append("| figure | target |");
+        for (int i = 0; i < r.size(); i++) {
+            md.append(" run ").append(i + 1).append(" |");
+        }
+        md.append(" worst | met |\n|---|---|");
+        md.append("---|".repeat(r.size())).append("---|---|\n");
+        for (Figure f : FIGURES) {
+            double worst = f.lowerIsBetter ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+            md.append("| ").append(f.label).append(" | ").append(f.lowerIsBetter ? "≤ " : "≥ ")
+                    .append(num(f.target)).append(' ').append(f.unit).append(" |");
+            boolean missing = false;
+            for (JsonNode run : r) {
+                JsonNode v = run.path(f.key);
+                if (v.isMissingNode() || v.asDouble() < 0) {
+                    missing = true;
+                    md.append(" – |");
+                    continue;
+                }
+                double x = v.asDouble();
+                worst = f.lowerIsBetter ? Math.max(worst, x) : Math.min(worst, x);
+                md.append(' ').append(num(x)).append(" |");
+            }
+            boolean met = !missing && (f.lowerIsBetter ? worst <= f.target : worst >= f.target);
+            md.append(' ').append(missing ? "–" : num(worst)).append(" | ").append(met ? "yes" : "**no**")
+                    .append(" |\n");
+        }
+        md.append("\nPer run:\n\n| run | load average at start | DEAD | survivors not RUNNING | SUSPECT p99 | ")
+                .append("final p50 | kill → final p50 | member GET req/s | /ping req/s | threads |\n")
+                .append("|---|---|---|---|---|---|---|---|---|---|\n");
+        for (int i = 0; i < r.size(); i++) {
+            JsonNode run = r.get(i);
+            md.append("| ").append(i + 1).append(" | ").append(run.path("loadAverage").asText()).append(" | ")
+                    .append(run.path("dead").asInt()).append(" | ").append(run.path("survivorsNotRunning").asInt())
+                    .append(" | ").append(num(run.path("deletionToSuspectP99Seconds").asDouble())).append(" s | ")
+                    .append(num(run.path("deletionToFinalP50Seconds").asDouble())).append(" s | ")
+                    .append(num(run.path("killToFinalP50Seconds").asDouble())).append(" s | ")
+                    .append(Math.round(run.path("memberGetRequestsPerSecond").asDouble())).append(" | ")
+                    .append(Math.round(run.path("pingRequestsPerSecond").asDouble())).append(" | ")
+                    .append(run.path("threads").asInt()).append(" |\n");
+        }
+        Files.writeString(out, md.toString());
+        System.out.print(md);
+    }
+
+    private static String num(double x) {
+        return x == Math.rint(x) && Math.abs(x) >= 10 ? String.valueOf((long) x) : String.format(Locale.ROOT, "%.2f", x);
+    }
+
+    private static String machine() throws IOException {
+        int cores = Runtime.getRuntime().availableProcessors();
+        long memKb = 0;
+        String cpu = "";
+        for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+            if (line.startsWith("MemTotal:")) {
+                memKb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+            if (line.startsWith("model name")) {
+                cpu = line.substring(line.indexOf(':') + 1).trim();
+                break;
+            }
+        }
+        return cores + " cores (" + cpu + "), " + Math.round(memKb / 1024.0 / 1024.0) + " GiB memory, Linux "
+                + System.getProperty("os.version");
+    }
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The detector at scale: N members in one group (default 10,000), K of them (default 1,000) lose
+# power at once. Writes docs/benchmarks.md with each figure of every run, the worst, and its target.
+#
+#   deploy/bench/scale-benchmark.sh [RUNS] [--no-build]      (env: N, K)
+#
+# Each run starts the service on its embedded ZooKeeper, one process holding the N-K survivors on
+# one ZooKeeper session and one holding the K that fail (127.2.x.x addresses), measures
+# registration, steady-state CPU/RSS and REST throughput (wrk: member GET against the admin
+# /ping), then adds an nftables rule dropping 127.2.0.0/16, kill -9s the failing process and
+# measures SUSPECT and DEAD; the rule is removed again. Needs root (nftables) and wrk. Runs under
+# the shared network lock /tmp/hostwatch-netns.lock. Not part of 'mvn verify'.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+runs=3
+build=1
+for arg in "$@"; do
+  case "$arg" in
+    [1-9]) runs="$arg" ;;
+    --no-build) build=0 ;;
+    *) echo "usage: $0 [RUNS 1..9] [--no-build]" >&2; exit 2 ;;
+  esac
+done
+N="${N:-10000}"
+K="${K:-1000}"
+[ "$(id -u)" = 0 ] || { echo "scale-benchmark: needs root (nftables)" >&2; exit 1; }
+command -v wrk >/dev/null || { echo "scale-benchmark: needs wrk (apt-get install wrk)" >&2; exit 1; }
+command -v nft >/dev/null || { echo "scale-benchmark: needs nft (apt-get install nftables)" >&2; exit 1; }
+
+work=$(mktemp -d /tmp/hostwatch-bench.XXXXXX)
+goals=(package -DskipTests)
+[ "$build" = 1 ] || goals=(-o package -DskipTests)
+# The reactor resolves the modules to their jars; the last module written is acceptance's classpath.
+mvn -B -q -pl acceptance -am "${goals[@]}" dependency:build-classpath -Dmdep.outputFile="$work/classpath" \
+  -Dmdep.includeScope=test >/dev/null
+# Copies, so that a build running meanwhile cannot change what is measured.
+cp service/target/hostwatch-service.jar "$work/hostwatch-service.jar"
+cp -r acceptance/target/test-classes "$work/test-classes"
+jar="$work/hostwatch-service.jar"
+classpath="$work/test-classes:$(cat "$work/classpath")"
+
+cleanup() { nft delete table inet hostwatch_bench 2>/dev/null || true; }
+trap cleanup EXIT
+results=()
+for i in $(seq 1 "$runs"); do
+  echo "scale-benchmark: run $i of $runs (N=$N, K=$K)"
+  flock /tmp/hostwatch-netns.lock java -cp "$classpath" io.hostwatch.acceptance.bench.ScaleBenchmark run \
+    "$work/run-$i.json" "$jar" "$classpath" "$work/run-$i" "$N" "$K"
+  results+=("$work/run-$i.json")
+done
+java -cp "$classpath" io.hostwatch.acceptance.bench.ScaleBenchmark report docs/benchmarks.md "${results[@]}"
+echo "scale-benchmark: written to docs/benchmarks.md (runs kept in $work)"

@@ -1,0 +1,86 @@
+package io.hostwatch.service.zk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hostwatch.schema.Json;
+import io.hostwatch.schema.MemberId;
+import io.hostwatch.schema.State;
+import io.hostwatch.schema.Verdict;
+import io.hostwatch.schema.ZkPaths;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The batched, epoch-guarded writer on a real ZooKeeper: order per member, history, fencing, decommissioning. */
+@Timeout(120)
+class VerdictWriterTest {
+    private static Verdict verdict(String host, State state, long epoch) {
+        return new Verdict("compute", host, "192.0.2.1", state, state + " test", Instant.EPOCH, false, null, "inc",
+                epoch, null, Instant.EPOCH);
+    }
+
+    private static Verdict read(CuratorFramework c, String host) throws Exception {
+        return Json.read(c.getData().forPath(ZkPaths.verdict(MemberId.of("compute", host))), Verdict.class);
+    }
+
+    @Test
+    void manyVerdictsLandInOrderWithTheirHistoryAndAFencedBatchWritesNothing() throws Exception {
+        System.setProperty("zookeeper.admin.enableServer", "false");
+        try (TestingServer zk = new TestingServer();
+             CuratorFramework c1 = CuratorFrameworkFactory.newClient(zk.getConnectString(), new RetryOneTime(100));
+             CuratorFramework c2 = CuratorFrameworkFactory.newClient(zk.getConnectString(), new RetryOneTime(100))) {
+            c1.start();
+            c2.start();
+            VerdictStore store = new VerdictStore(c1, Clock.systemUTC(), 3);
+            try (VerdictWriter writer = new VerdictWriter(c1, store)) {
+                long e1 = store.acquireEpoch("first");
+                List<CompletableFuture<Void>> all = new ArrayList<>();
+                State[] walk = {State.RUNNING, State.SUSPECT, State.DEAD, State.RUNNING, State.SUSPECT};
+                for (int round = 0; round < walk.length; round++) {
+                    for (int h = 0; h < 600; h++) {
+                        Verdict prev = round == 0 ? null : verdict("h" + h, walk[round - 1], e1);
+                        all.add(writer.publish(verdict("h" + h, walk[round], e1), prev, e1));
+                    }
+                }
+                CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+                for (int h = 0; h < 600; h += 37) {
+                    assertThat(read(c2, "h" + h).state()).isEqualTo(State.SUSPECT);
+                }
+                // history: five transitions, trimmed in the background to at most 2 x size
+                MemberId h0 = MemberId.of("compute", "h0");
+                List<Verdict> history = new VerdictHistory(c2, java.time.Duration.ofSeconds(5)).newestFirst(h0, 10);
+                assertThat(history).extracting(Verdict::state).startsWith(State.SUSPECT, State.RUNNING, State.DEAD);
+
+                long e2 = new VerdictStore(c2, Clock.systemUTC()).acquireEpoch("second");
+                assertThat(e2).isGreaterThan(e1);
+                CompletableFuture<Void> stale = writer.publish(verdict("h1", State.DEAD, e1),
+                        verdict("h1", State.SUSPECT, e1), e1);
+                assertThatThrownBy(() -> stale.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                        .hasCauseInstanceOf(VerdictStore.FencedException.class);
+                assertThat(read(c2, "h1").state()).isEqualTo(State.SUSPECT);
+
+                // a member whose verdict was deleted (decommissioned) is not brought back
+                c2.delete().forPath(ZkPaths.verdict(MemberId.of("compute", "h2")));
+                CompletableFuture<Void> late = writer.publish(verdict("h2", State.DEAD, e2),
+                        verdict("h2", State.SUSPECT, e2), e2);
+                assertThatThrownBy(() -> late.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+                assertThat(c2.checkExists().forPath(ZkPaths.verdict(MemberId.of("compute", "h2")))).isNull();
+                // and the writer goes on with the next batch
+                writer.publish(verdict("h3", State.DEAD, e2), verdict("h3", State.SUSPECT, e2), e2)
+                        .get(10, TimeUnit.SECONDS);
+                assertThat(read(c2, "h3").state()).isEqualTo(State.DEAD);
+            }
+        }
+    }
+}
