@@ -40,7 +40,8 @@ class FlapDampingIT {
                 AgentProcess a = c.agents("compute", List.of("flap1"), List.of("127.0.0.51")).get(0);
                 a.kill9();
                 await("DEAD round " + round).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
-                        .until(() -> "DEAD".equals(c.state("compute", "flap1")));
+                        .until(() -> "DEAD".equals(c.state("compute", "flap1"))
+                                && !c.member("compute", "flap1").path("holds").toString().contains("SETTLING"));
                 JsonNode v = c.member("compute", "flap1");
                 if (round < 3) {
                     assertThat(v.path("actionable").asBoolean()).as("round " + round).isTrue();

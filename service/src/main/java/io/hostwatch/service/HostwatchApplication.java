@@ -102,7 +102,8 @@ public class HostwatchApplication extends Application<HostwatchConfiguration> {
                 System::nanoTime, clock, scheduler, view::registration);
         HostwatchConfiguration.Ping pc = config.getPing();
         PingProbe ping = new PingProbe(pc.timeout.toJavaDuration(), pc.ports,
-                PingProbe.IcmpMode.valueOf(pc.icmp.toUpperCase(Locale.ROOT)), pc.maxConcurrent, clock);
+                PingProbe.IcmpMode.valueOf(pc.icmp.toUpperCase(Locale.ROOT)), pc.maxConcurrent, clock,
+                pc.requireIcmp);
 
         String instanceId = InetAddress.getLocalHost().getHostName() + "-" + UUID.randomUUID().toString()
                 .substring(0, 8);

@@ -192,7 +192,7 @@ public class HostwatchConfiguration extends Configuration {
          * loss, so losses a few seconds apart count together before anything is actionable.
          */
         @NotNull @JsonProperty
-        public Duration settle = Duration.seconds(0);
+        public Duration settle = Duration.seconds(2);
     }
 
     /** {@code flap.*}: flap damping. */
@@ -227,5 +227,11 @@ public class HostwatchConfiguration extends Configuration {
         /** Upper bound on probes in flight at once. */
         @Min(1) @Max(4096) @JsonProperty
         public int maxConcurrent = 1024;
+        /**
+         * Only an ICMP echo reply counts as an answer: set it where something in front of the
+         * hosts (a firewall, a hypervisor) may answer TCP with resets for a host that is down.
+         */
+        @JsonProperty
+        public boolean requireIcmp = false;
     }
 }

@@ -23,6 +23,9 @@ import java.time.Instant;
  *              engaged for the group), {@code FLAPPING} (member in hold-down), {@code SETTLING}
  *              (lost within the settle window); absent when none. Other holds may be added later
  *              (consumers must treat any hold as "not actionable")
+ * @param fenceAfterMillis the member's declared self-fence deadline as last registered, kept so
+ *                         that a leader that never saw the registration computes the same
+ *                         {@code safeToRecoverAt}; absent when the member declared none
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -39,7 +42,8 @@ public record Verdict(
         long epoch,
         Evidence evidence,
         Instant updatedAt,
-        java.util.List<String> holds) {
+        java.util.List<String> holds,
+        Long fenceAfterMillis) {
 
     /** Hold: the group's mass-failure brake is engaged. */
     public static final String HOLD_BRAKE = "BRAKE";
@@ -50,6 +54,13 @@ public record Verdict(
      * mass-failure brake could still engage; it lifts by itself when the window has passed.
      */
     public static final String HOLD_SETTLING = "SETTLING";
+
+    public Verdict(String group, String host, String address, State state, String reason, Instant since,
+                   boolean actionable, Instant safeToRecoverAt, String incarnation, long epoch, Evidence evidence,
+                   Instant updatedAt, java.util.List<String> holds) {
+        this(group, host, address, state, reason, since, actionable, safeToRecoverAt, incarnation, epoch, evidence,
+                updatedAt, holds, null);
+    }
 
     public Verdict(String group, String host, String address, State state, String reason, Instant since,
                    boolean actionable, Instant safeToRecoverAt, String incarnation, long epoch, Evidence evidence,

@@ -35,7 +35,11 @@ import org.apache.curator.retry.RetryNTimes;
  * members that will fail (each fleet one process, one ZooKeeper session), measures registration,
  * steady-state CPU and RSS, REST throughput (member GET against the admin {@code /ping}, wrk), then
  * makes the failing fleet's 127.2.x.x addresses silent with an nftables drop rule, {@code kill -9}s
- * it, and measures the time to {@code SUSPECT} and {@code DEAD}. Writes the figures as JSON.
+ * it, and measures the time to {@code SUSPECT} and {@code DEAD}. Writes the figures as JSON. The
+ * shared network lock ({@code /tmp/hostwatch-netns.lock}) is held only while the drop rule exists;
+ * when it cannot be had within {@code hostwatch.bench.lockWaitSeconds}, the run kills the fleet
+ * without the rule (its addresses still answer: the final verdict is {@code SERVICE_UNREACHABLE})
+ * and says so.
  * {@code report OUT.md RUN.json...} writes {@code docs/benchmarks.md} with the worst of the runs.
  */
 public final class ScaleBenchmark {
@@ -43,6 +47,10 @@ public final class ScaleBenchmark {
     private static final String NFT_TABLE = "hostwatch_bench";
     private static final Duration SESSION = Duration.ofSeconds(6);
     private static final Duration PING_TIMEOUT = Duration.ofSeconds(1);
+    private static final String LOCK = "/tmp/hostwatch-netns.lock";
+    /** How long a run waits for the network lock before it measures with the addresses still answering. */
+    private static final Duration LOCK_WAIT = Duration.ofSeconds(
+            Long.getLong("hostwatch.bench.lockWaitSeconds", 600));
 
     private final Map<MemberId, Long> deleted = new ConcurrentHashMap<>();
     private final Map<MemberId, Long> suspectAt = new ConcurrentHashMap<>();
@@ -90,7 +98,6 @@ public final class ScaleBenchmark {
         result.put("n", n).put("k", k).put("startedAt", java.time.Instant.now().toString())
                 .put("loadAverage", Files.readString(Path.of("/proc/loadavg")).trim());
         List<Process> children = new ArrayList<>();
-        nft("delete table inet " + NFT_TABLE, true);
         try {
             Process service = start(children, work.resolve("service.log"), "java", "-Xmx384m", "-Xss512k",
                     "-XX:+UseSerialGC", "-jar", jar, "server", config.toString());
@@ -133,22 +140,40 @@ public final class ScaleBenchmark {
                 result.put("memberGetRequestsPerSecond", (getRate + getRate2) / 2);
                 result.put("getToPingRatio", (getRate + getRate2) / (pingRate + pingRate2));
 
-                nft("add table inet " + NFT_TABLE, false);
-                nft("add chain inet " + NFT_TABLE + " out { type filter hook output priority 0 ; }", false);
-                nft("add rule inet " + NFT_TABLE + " out ip daddr 127.2.0.0/16 drop", false);
-                killedAt = System.nanoTime();
-                failing.destroyForcibly(); // SIGKILL
-                await("all failing members final", Duration.ofSeconds(120), () -> finalCount(n, k) >= k);
-                Thread.sleep(2_000);
+                // The shared network lock is held only while the drop rule exists (other suites queue on it).
+                Process lock = new ProcessBuilder("flock", "-w", String.valueOf(LOCK_WAIT.toSeconds()), LOCK, "sh",
+                        "-c", "echo locked; exec cat").redirectErrorStream(true).start();
+                children.add(lock);
+                String first = new BufferedReader(new InputStreamReader(lock.getInputStream())).readLine();
+                boolean silent = "locked".equals(first);
+                result.put("failingAddressesSilent", silent);
+                try {
+                    if (silent) {
+                        nft("add table inet " + NFT_TABLE, false);
+                        nft("add chain inet " + NFT_TABLE + " out { type filter hook output priority 0 ; }", false);
+                        nft("add rule inet " + NFT_TABLE + " out ip daddr 127.2.0.0/16 drop", false);
+                    }
+                    killedAt = System.nanoTime();
+                    failing.destroyForcibly(); // SIGKILL
+                    await("all failing members final", Duration.ofSeconds(120), () -> finalCount(n, k) >= k);
+                    Thread.sleep(2_000);
+                } finally {
+                    nft("delete table inet " + NFT_TABLE, true);
+                    lock.getOutputStream().close(); // cat ends, flock releases the lock
+                    lock.waitFor(10, TimeUnit.SECONDS);
+                }
                 List<Long> toSuspect = new ArrayList<>();
                 List<Long> toFinal = new ArrayList<>();
                 List<Long> killToFinal = new ArrayList<>();
                 int dead = 0;
+                int serviceUnreachable = 0;
                 for (int i = n - k; i < n; i++) {
                     MemberId id = MemberId.of(GROUP, MemberFleet.host(i));
                     Long del = deleted.get(id);
                     if (state.get(id) == State.DEAD) {
                         dead++;
+                    } else if (state.get(id) == State.SERVICE_UNREACHABLE) {
+                        serviceUnreachable++;
                     }
                     if (del != null && suspectAt.containsKey(id)) {
                         toSuspect.add(suspectAt.get(id) - del);
@@ -168,6 +193,7 @@ public final class ScaleBenchmark {
                     }
                 }
                 result.put("dead", dead);
+                result.put("serviceUnreachable", serviceUnreachable);
                 result.put("survivorsNotRunning", disturbed);
                 result.put("deletionToSuspectP50Seconds", seconds(percentile(toSuspect, 50)));
                 result.put("deletionToSuspectP99Seconds", seconds(percentile(toSuspect, 99)));
@@ -178,7 +204,6 @@ public final class ScaleBenchmark {
                 survivors.destroyForcibly();
             }
         } finally {
-            nft("delete table inet " + NFT_TABLE, true);
             children.forEach(p -> p.descendants().forEach(ProcessHandle::destroyForcibly));
             children.forEach(Process::destroyForcibly);
         }

@@ -539,8 +539,12 @@ public final class GroupStateMachine {
                 brakeEngaged(), flaps.flaps(m.id, now), flaps.holding(m.id, now), settling);
     }
 
+    /** The member's self-fence deadline: from its registration, else from its last verdict (a takeover). */
     private static Long fenceAfter(Member m) {
-        return m.reg == null ? null : m.reg.fenceAfterMillis();
+        if (m.reg != null) {
+            return m.reg.fenceAfterMillis();
+        }
+        return m.published == null ? null : m.published.fenceAfterMillis();
     }
 
     private void publishIfChanged(Member m, Verdict next) {

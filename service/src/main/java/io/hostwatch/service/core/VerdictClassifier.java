@@ -54,7 +54,8 @@ public final class VerdictClassifier {
         }
         return new Verdict(o.id().group(), o.id().host(), o.address(), j.state, reason, since, actionable,
                 safeToRecoverAt, o.incarnation(), o.epoch(), new Evidence(o.heartbeat(), o.ping(), o.storage(),
-                o.flaps() > 0 ? o.flaps() : null), o.now(), holds.isEmpty() ? null : List.copyOf(holds));
+                o.flaps() > 0 ? o.flaps() : null), o.now(), holds.isEmpty() ? null : List.copyOf(holds),
+                o.fenceAfterMillis());
     }
 
     private static boolean sameIncarnation(Verdict previous, Observation o) {

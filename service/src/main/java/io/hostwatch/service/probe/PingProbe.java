@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * Pings a member's management address within one deadline.
  *
  * <p>Where the process may send ICMP (CAP_NET_RAW), an echo request is sent; at the same time
- * TCP connections to the configured ports are opened without blocking. The host answered when
+ * TCP connections to the configured ports are opened without blocking, and neither waits for the
+ * other. With {@code requireIcmp} only the echo counts (where a firewall may answer TCP with
+ * resets on behalf of a dead host). The host answered when
  * the echo came back, a connection was accepted, or a connection was <em>refused</em> (a reset
  * comes from the host's own stack). It failed when nothing answered before the deadline. The
  * TCP path means a host that drops ICMP is still seen to answer.
@@ -48,8 +50,19 @@ public final class PingProbe implements Closeable {
     private final boolean icmp;
     private final Clock clock;
     private final ThreadPoolExecutor pool;
+    private final ThreadPoolExecutor echoes;
+    private final boolean requireIcmp;
 
     public PingProbe(Duration timeout, List<Integer> ports, IcmpMode mode, int maxConcurrent, Clock clock) {
+        this(timeout, ports, mode, maxConcurrent, clock, false);
+    }
+
+    /**
+     * @param requireIcmp only an ICMP echo reply proves the host is up: TCP answers (a reset may
+     *                    come from a firewall in front of a dead host) are not used
+     */
+    public PingProbe(Duration timeout, List<Integer> ports, IcmpMode mode, int maxConcurrent, Clock clock,
+                     boolean requireIcmp) {
         if (ports.isEmpty() && mode == IcmpMode.NEVER) {
             throw new IllegalArgumentException("ping needs ICMP or at least one TCP port");
         }
@@ -60,18 +73,28 @@ public final class PingProbe implements Closeable {
             case NEVER -> false;
             case AUTO -> hasRawSocketCapability();
         };
+        if (requireIcmp && !icmp) {
+            throw new IllegalArgumentException("ping.requireIcmp is set but ICMP is "
+                    + (mode == IcmpMode.NEVER ? "turned off (ping.icmp: never)" : "not available (no CAP_NET_RAW)"));
+        }
+        this.requireIcmp = requireIcmp;
         this.clock = clock;
+        this.pool = pool("hostwatch-ping-", maxConcurrent);
+        this.echoes = pool("hostwatch-icmp-", maxConcurrent);
+        LOG.info("ping probe: {} with TCP ports {}{}, timeout {} ms, up to {} at once",
+                icmp ? "ICMP echo" : "no ICMP (no CAP_NET_RAW)", this.ports,
+                requireIcmp ? " (not trusted: ICMP required)" : "", timeout.toMillis(), maxConcurrent);
+    }
+
+    // Threads are made on demand and reused while idle; beyond maxConcurrent a probe is refused
+    // (evidence UNKNOWN) rather than queued behind probes that may each take the whole timeout.
+    private static ThreadPoolExecutor pool(String prefix, int max) {
         AtomicInteger n = new AtomicInteger();
-        // Threads are made on demand and reused while idle; beyond maxConcurrent a probe is refused
-        // (evidence UNKNOWN) rather than queued behind probes that may each take the whole timeout.
-        this.pool = new ThreadPoolExecutor(0, maxConcurrent, 30, TimeUnit.SECONDS,
-                new SynchronousQueue<>(), r -> {
-                    Thread t = new Thread(null, r, "hostwatch-ping-" + n.incrementAndGet(), 256 * 1024);
-                    t.setDaemon(true);
-                    return t;
-                });
-        LOG.info("ping probe: {} with TCP ports {}, timeout {} ms, up to {} at once",
-                icmp ? "ICMP echo" : "no ICMP (no CAP_NET_RAW)", this.ports, timeout.toMillis(), maxConcurrent);
+        return new ThreadPoolExecutor(0, max, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(null, r, prefix + n.incrementAndGet(), 256 * 1024);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     public boolean usesIcmp() {
@@ -112,7 +135,12 @@ public final class PingProbe implements Closeable {
         return result;
     }
 
-    /** Probes synchronously on the calling thread. */
+    /**
+     * Probes synchronously on the calling thread. The ICMP echo (on its own thread) and the TCP
+     * connections start together and each has the whole timeout: whichever answers first decides,
+     * and the evidence names it ({@code icmp} "echo reply", or {@code tcp:PORT} "connection
+     * accepted" / "connection refused"). With {@code requireIcmp}, TCP is not tried.
+     */
     public Evidence.Ping probeNow(String address) {
         InetAddress target;
         try {
@@ -125,38 +153,46 @@ public final class PingProbe implements Closeable {
         List<String> notes = new ArrayList<>();
         List<SocketChannel> opened = new ArrayList<>(ports.size());
         try (Selector selector = Selector.open()) {
-            Integer connectedAtOnce = openConnections(target, selector, notes, opened);
-            if (connectedAtOnce != null) {
-                return result(SignalStatus.Ping.OK, "tcp:" + connectedAtOnce, micros(start), "connection accepted");
+            CompletableFuture<Boolean> echo = icmp ? echo(target, selector, notes) : null;
+            if (!requireIcmp) {
+                Integer connectedAtOnce = openConnections(target, selector, notes, opened);
+                if (connectedAtOnce != null) {
+                    return result(SignalStatus.Ping.OK, "tcp:" + connectedAtOnce, micros(start),
+                            "connection accepted");
+                }
             }
             int pending = selector.keys().size();
-            // A LAN host refuses or accepts a connection within a millisecond or two: look first.
-            Evidence.Ping early = pollTcp(selector, start, Math.min(100, timeout.toMillis() / 4), notes);
-            if (early != null) {
-                return early;
-            }
-            if (icmp) {
+            while (true) {
+                if (echo != null && echo.isDone()) {
+                    if (Boolean.TRUE.equals(echo.getNow(false))) {
+                        return result(SignalStatus.Ping.OK, "icmp", micros(start), "echo reply");
+                    }
+                    echo = null;
+                }
                 long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (left > 0) {
+                if (left <= 0 || echo == null && selector.keys().isEmpty()) {
+                    break;
+                }
+                Evidence.Ping tcp = selector.keys().isEmpty() ? null : pollTcp(selector, start, left, notes);
+                if (tcp != null) {
+                    return tcp;
+                }
+                if (selector.keys().isEmpty() && echo != null) {
                     try {
-                        if (target.isReachable((int) left)) {
-                            return result(SignalStatus.Ping.OK, "icmp", micros(start), "echo reply");
-                        }
-                        notes.add("icmp: no reply");
-                    } catch (IOException e) {
-                        notes.add("icmp: " + e.getMessage());
+                        echo.get(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())),
+                                TimeUnit.MILLISECONDS);
+                    } catch (java.util.concurrent.TimeoutException late) {
+                        break;
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        echo = null;
                     }
                 }
             }
-            while (!selector.keys().isEmpty()) {
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                Evidence.Ping late = pollTcp(selector, start, Math.max(0, left), notes);
-                if (late != null) {
-                    return late;
-                }
-                if (left <= 0) {
-                    break;
-                }
+            if (icmp) {
+                notes.add(0, "icmp: no echo reply within " + timeout.toMillis() + " ms");
             }
             if (pending > 0 && !selector.keys().isEmpty()) {
                 notes.add("no answer on tcp " + ports + " within " + timeout.toMillis() + " ms");
@@ -166,7 +202,26 @@ public final class PingProbe implements Closeable {
         } finally {
             opened.forEach(PingProbe::closeQuietly);
         }
-        return result(SignalStatus.Ping.FAIL, icmp ? "icmp+tcp" : "tcp", null, String.join("; ", notes));
+        return result(SignalStatus.Ping.FAIL, icmp ? (requireIcmp ? "icmp" : "icmp+tcp") : "tcp", null,
+                String.join("; ", notes));
+    }
+
+    /** Sends the ICMP echo on its own thread for the whole timeout; wakes the selector when it returns. */
+    private CompletableFuture<Boolean> echo(InetAddress target, Selector selector, List<String> notes) {
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    return target.isReachable((int) timeout.toMillis());
+                } catch (IOException e) {
+                    return false;
+                } finally {
+                    selector.wakeup();
+                }
+            }, echoes);
+        } catch (RuntimeException rejected) {
+            notes.add("icmp: not sent (" + rejected.getMessage() + ")");
+            return null;
+        }
     }
 
     /** Starts a connection to every port; returns a port that connected at once, else null. */
@@ -213,7 +268,7 @@ public final class PingProbe implements Closeable {
             } catch (ConnectException e) {
                 if (e.getMessage() != null && e.getMessage().contains("refused")) {
                     return result(SignalStatus.Ping.OK, "tcp:" + port, micros(start),
-                            "connection refused: the host's own stack answered");
+                            "connection refused (a TCP reset: the host's own stack answered)");
                 }
                 notes.add("tcp:" + port + ": " + e.getMessage());
             } catch (IOException e) {
@@ -261,6 +316,7 @@ public final class PingProbe implements Closeable {
     @Override
     public void close() {
         pool.shutdownNow();
+        echoes.shutdownNow();
     }
 
     ExecutorService pool() {

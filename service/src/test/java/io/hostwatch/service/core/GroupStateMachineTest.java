@@ -400,4 +400,25 @@ class GroupStateMachineTest {
         assertThat(of(m.left(reg("b")), Effect.Probe.class)).singleElement()
                 .satisfies(p -> assertThat(p.knownPing()).as("too old to use").isNull());
     }
+
+    @Test
+    void aNewLeaderThatNeverSawTheRegistrationComputesTheSameSafeToRecoverAt() {
+        MemberRegistration fenced = new MemberRegistration(G, "a", "192.0.2.1", "inc-a", Instant.EPOCH, false, 1000,
+                "test", 30_000L);
+        GroupStateMachine first = machine(RULES, 1, false);
+        join(first, "b", "c", "d", "e", "f", "g");
+        publish(first, first.joined(fenced, storage(SignalStatus.Storage.FRESH)));
+        Verdict running = first.verdict(MemberId.of(G, "a")).orElseThrow();
+        assertThat(running.fenceAfterMillis()).isEqualTo(30_000L);
+
+        GroupStateMachine next = machine(RULES, 2, false);
+        List<Effect> start = next.becameLeader(List.of(running), List.of(), null, Map.of(), id -> null);
+        assertThat(of(start, Effect.Probe.class)).singleElement();
+        Evidence.Storage stale = new Evidence.Storage(SignalStatus.Storage.STALE, time.instant(), 7L,
+                java.util.Set.of(), 5_000L, "inc-a", "test");
+        Verdict dead = publish(next, next.evidence(MemberId.of(G, "a"), ping(SignalStatus.Ping.FAIL), stale)).get(0);
+        assertThat(dead.state()).isEqualTo(State.DEAD);
+        // last advance 5 s ago + the member's 30 s self-fence deadline, not the 3 s stale window
+        assertThat(dead.safeToRecoverAt()).isEqualTo(time.instant().plusMillis(25_000));
+    }
 }

@@ -64,8 +64,9 @@ class NovaEndToEndIT {
 
                 stub.hang(true); // Nova stops answering before the host dies
                 member.powerOff();
+                // DEAD is held for brake.settle (SETTLING) before it becomes actionable
                 await("DEAD while Nova hangs").atMost(WAIT).until(() -> "DEAD".equals(get(url).path("state")
-                        .asText()));
+                        .asText()) && get(url).path("actionable").asBoolean());
                 JsonNode dead = get(url);
                 assertThat(dead.path("actionable").asBoolean()).isTrue();
                 assertThat(dead.path("epoch").asLong()).isPositive();
