@@ -22,13 +22,16 @@ import java.time.Instant;
  * @param serviceId the Nova service's UUID, once found
  * @param attempts call sequences tried so far
  * @param lastError why the last attempt did not finish, or why the action failed
- * @param masakari the Masakari notification's outcome; absent when Masakari is not used
+ * @param masakari the state of the Masakari step, {@code notification.state}; absent when Masakari
+ *     is not used (kept for readers of the first version of this record)
  * @param requestedAt when the intent was recorded
  * @param lastAttemptAt when the last attempt ended
  * @param nextAttemptAt when the next attempt is due, while pending after a failure
  * @param completedAt when the action became DONE or FAILED
  * @param epoch leadership term of the detector that wrote this record (fencing token)
  * @param updatedAt when this record was written
+ * @param notification the Masakari step, on its own: the notification of a force-down, or the
+ *     clearing of Masakari's {@code on_maintenance} with a force-up; absent when Masakari is not used
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -50,7 +53,17 @@ public record NovaAction(
         Instant nextAttemptAt,
         Instant completedAt,
         long epoch,
-        Instant updatedAt) {
+        Instant updatedAt,
+        MasakariStep notification) {
+
+    /** The record without a Masakari step (Masakari not used, or a record of the first version). */
+    public NovaAction(String group, String host, String novaHost, String incarnation, Kind kind, Status status,
+                      State verdict, String reason, String serviceId, int attempts, String lastError,
+                      Notification masakari, Instant requestedAt, Instant lastAttemptAt, Instant nextAttemptAt,
+                      Instant completedAt, long epoch, Instant updatedAt) {
+        this(group, host, novaHost, incarnation, kind, status, verdict, reason, serviceId, attempts, lastError,
+                masakari, requestedAt, lastAttemptAt, nextAttemptAt, completedAt, epoch, updatedAt, null);
+    }
 
     /** What is asked of Nova. */
     public enum Kind {
@@ -70,16 +83,67 @@ public record NovaAction(
         FAILED
     }
 
-    /** Outcome of the optional Masakari {@code COMPUTE_HOST} notification. */
+    /** Where the Masakari step stands. */
     public enum Notification {
-        /** Not sent yet. */
+        /** Due, or waiting to be retried (Masakari answered 5xx, or did not answer in time). */
         PENDING,
-        /** Masakari answered 202. */
+        /** Masakari answered 202: its engine will process the notification. */
         ACCEPTED,
-        /** Masakari answered 409: it already handles this host. */
+        /**
+         * Masakari answered 409 "duplicate" to a retry of this very notification: an earlier
+         * attempt, whose answer was lost, had been stored.
+         */
         ALREADY_HANDLED,
-        /** Masakari refused it for good (400, e.g. the host is not in a Masakari segment). */
-        REJECTED
+        /** Masakari refused it for good (400 unknown host, 403 policy, ...); {@code reason} says why. */
+        REJECTED,
+        /**
+         * Masakari answered 409 "ignored as the host is already under maintenance": it did
+         * <em>nothing</em> for this failure (typically still on maintenance after an earlier one);
+         * {@code reason} is Masakari's message.
+         */
+        IGNORED,
+        /** Not sent: the Nova action failed, or the host was back before Masakari accepted it. */
+        NOT_SENT,
+        /** With a force-up: Masakari's {@code on_maintenance} of the host was set back to false. */
+        CLEARED
+    }
+
+    /**
+     * The Masakari step of an action, with its own attempts and back-off: a Masakari that fails
+     * never holds up or repeats the Nova calls.
+     *
+     * @param state where it stands
+     * @param reason Masakari's message for IGNORED and REJECTED, the last error while PENDING
+     * @param attempts requests sent so far
+     * @param notificationId the {@code notification_uuid} Masakari gave it (ACCEPTED)
+     * @param generatedTime the {@code generated_time} of the last notification sent
+     * @param maybeStored true once a request ended without a definite answer (time-out, 5xx):
+     *     Masakari may have stored it, so a later "duplicate" answer means this one
+     * @param lastAttemptAt when the last request ended
+     * @param nextAttemptAt when the next request is due, while PENDING after a failure
+     * @param completedAt when it left PENDING
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record MasakariStep(Notification state, String reason, int attempts, String notificationId,
+                               Instant generatedTime, boolean maybeStored, Instant lastAttemptAt,
+                               Instant nextAttemptAt, Instant completedAt) {
+        /** A step not attempted yet. */
+        public static MasakariStep pending() {
+            return new MasakariStep(Notification.PENDING, null, 0, null, null, false, null, null, null);
+        }
+
+        /** Final without a request: {@code state} for {@code reason}. */
+        public static MasakariStep settled(Notification state, String reason, Instant at) {
+            return new MasakariStep(state, reason, 0, null, null, false, null, null, at);
+        }
+    }
+
+    /** This record with {@code step} as its Masakari step (and {@code masakari} following it). */
+    public NovaAction withNotification(MasakariStep step) {
+        return new NovaAction(group, host, novaHost, incarnation, kind, status, verdict, reason, serviceId, attempts,
+                lastError, step == null ? null : step.state(), requestedAt, lastAttemptAt, nextAttemptAt, completedAt,
+                epoch, updatedAt, step);
     }
 
     public MemberId id() {

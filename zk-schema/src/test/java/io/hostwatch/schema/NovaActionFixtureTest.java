@@ -21,6 +21,26 @@ class NovaActionFixtureTest {
             Instant.parse("2026-11-24T12:00:39.500Z"), null, Instant.parse("2026-11-24T12:00:39.500Z"), 7,
             Instant.parse("2026-11-24T12:00:39.510Z"));
 
+    /** Version 2: the Masakari step on its own, here still retried while Nova's part is DONE. */
+    static final NovaAction ACTION_V2 = new NovaAction("compute", "host1", "host1.cloud.example.com",
+            "123e4567-e89b-12d3-a456-426614174000", NovaAction.Kind.FORCE_DOWN, NovaAction.Status.DONE, State.DEAD,
+            "hostwatch: DEAD since 2026-11-24T12:00:07.250Z (incarnation 123e4567, epoch 7)",
+            "9d3f8a3c-2b1e-4c5d-8f7a-0e1b2c3d4e5f", 1, null, null, Instant.parse("2026-11-24T12:00:37.300Z"),
+            Instant.parse("2026-11-24T12:00:39.500Z"), null, Instant.parse("2026-11-24T12:00:39.500Z"), 7,
+            Instant.parse("2026-11-24T12:00:39.510Z"))
+            .withNotification(new NovaAction.MasakariStep(NovaAction.Notification.PENDING,
+                    "Masakari answered 500 to notify the failure of host1.cloud.example.com: Unexpected API Error.",
+                    2, null, Instant.parse("2026-11-24T12:00:41.500Z"), true,
+                    Instant.parse("2026-11-24T12:00:41.600Z"), Instant.parse("2026-11-24T12:00:45.600Z"), null));
+
+    @Test
+    void version2RoundTripsThroughItsFixture() throws IOException {
+        assertThat(Json.read(TestFiles.fixture("nova-action-v2.json"), NovaAction.class)).isEqualTo(ACTION_V2);
+        assertThat(tree(Json.write(ACTION_V2))).isEqualTo(tree(TestFiles.fixture("nova-action-v2.json")));
+        assertThat(ACTION_V2.masakari()).as("the first version's field follows the step").isEqualTo(
+                NovaAction.Notification.PENDING);
+    }
+
     @Test
     void readingTheFixtureGivesTheRecord() {
         assertThat(Json.read(TestFiles.fixture("nova-action-v1.json"), NovaAction.class)).isEqualTo(ACTION);

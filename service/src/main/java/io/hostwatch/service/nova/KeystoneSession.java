@@ -25,6 +25,7 @@ import java.time.format.DateTimeParseException;
  * <p>Thread-safe. Neither the token nor the credentials are ever logged or put in a message.
  */
 public final class KeystoneSession {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KeystoneSession.class);
     /** Authenticate again when fewer than this remain before the token expires. */
     public static final Duration REFRESH_BEFORE = Duration.ofSeconds(120);
 
@@ -65,6 +66,7 @@ public final class KeystoneSession {
     private final Clock clock;
     private final Counter authentications;
     private Token token;
+    private final java.util.Set<String> warnedRegions = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public KeystoneSession(KeystoneConfiguration config, HttpClient http, Duration requestTimeout, Clock clock,
                            MetricRegistry metrics) {
@@ -103,35 +105,61 @@ public final class KeystoneSession {
         }
     }
 
-    /** The URL of the catalog endpoint of {@code type} with the configured interface and region. */
+    /**
+     * The URL of the catalog endpoint of {@code type} with the configured interface and region.
+     * Region ids are case-sensitive in Keystone, and deployments differ ({@code RegionOne} in
+     * upstream documentation, {@code regionOne} in Debian's packages): when no endpoint's region
+     * matches exactly, a region that differs only in case is used if it is the only one, with a
+     * warning. The error names the regions the catalog has.
+     */
     public URI endpoint(Token t, String type) {
         JsonNode catalog = t.catalog;
         if (catalog == null || !catalog.isArray()) {
             throw OpenStackException.finalFailure(0, "the Keystone token has no service catalog (is it scoped to"
                     + " a project?)");
         }
+        boolean anyRegion = config.region == null || config.region.isBlank();
+        java.util.Set<String> regions = new java.util.TreeSet<>();
+        java.util.Map<String, String> caseOnly = new java.util.LinkedHashMap<>();
         for (JsonNode service : catalog) {
             if (!type.equals(service.path("type").asText())) {
                 continue;
             }
             for (JsonNode e : service.path("endpoints")) {
-                boolean iface = config.interfaceName.equals(e.path("interface").asText());
-                boolean region = config.region == null || config.region.isBlank()
-                        || config.region.equals(e.path("region_id").asText())
-                        || config.region.equals(e.path("region").asText());
-                if (iface && region && e.hasNonNull("url")) {
-                    String url = e.get("url").asText();
-                    if (!config.allowInsecureHttp && !OpenStackTls.secureOrLoopback(url)) {
-                        throw OpenStackException.finalFailure(0, "the catalog's '" + type + "' endpoint " + url
-                                + " is not https (set keystone.allowInsecureHttp to allow it)");
-                    }
-                    return URI.create(url);
+                if (!config.interfaceName.equals(e.path("interface").asText()) || !e.hasNonNull("url")) {
+                    continue;
+                }
+                String region = e.hasNonNull("region_id") ? e.get("region_id").asText() : e.path("region").asText();
+                regions.add(region);
+                if (anyRegion || config.region.equals(region)) {
+                    return checked(type, e.get("url").asText());
+                }
+                if (config.region.equalsIgnoreCase(region)) {
+                    caseOnly.putIfAbsent(region, e.get("url").asText());
                 }
             }
         }
+        if (caseOnly.size() == 1) {
+            java.util.Map.Entry<String, String> only = caseOnly.entrySet().iterator().next();
+            if (warnedRegions.add(type + "/" + only.getKey())) {
+                LOG.warn("keystone.region is '{}' but the catalog's '{}' endpoint is in region '{}' (region ids are"
+                        + " case-sensitive): using it; set keystone.region: {}", config.region, type, only.getKey(),
+                        only.getKey());
+            }
+            return checked(type, only.getValue());
+        }
         throw OpenStackException.finalFailure(0, "no '" + type + "' endpoint with interface " + config.interfaceName
-                + (config.region == null || config.region.isBlank() ? "" : " in region " + config.region)
-                + " in the Keystone catalog");
+                + (anyRegion ? "" : " in region " + config.region) + " in the Keystone catalog"
+                + (regions.isEmpty() ? "" : " (its regions for that interface: " + String.join(", ", regions)
+                + "; region ids are case-sensitive)"));
+    }
+
+    private URI checked(String type, String url) {
+        if (!config.allowInsecureHttp && !OpenStackTls.secureOrLoopback(url)) {
+            throw OpenStackException.finalFailure(0, "the catalog's '" + type + "' endpoint " + url
+                    + " is not https (set keystone.allowInsecureHttp to allow it)");
+        }
+        return URI.create(url);
     }
 
     private Token authenticate() {

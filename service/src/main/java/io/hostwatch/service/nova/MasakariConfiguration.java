@@ -15,6 +15,16 @@ public class MasakariConfiguration {
     /** Masakari endpoint to use instead of the catalog's ({@code instance-ha}). */
     @JsonProperty
     public String endpointOverride;
+    /**
+     * With a force-up, also set Masakari's {@code on_maintenance} of the host back to false.
+     * Masakari's engine sets it when it handles a failure and never clears it; while it is set,
+     * Masakari ignores every later notification for the host (409 "already under maintenance"), so
+     * a second failure is not evacuated. Off by default: clearing it is the operator's call (the
+     * Masakari host may be on maintenance for other reasons). hostwatch clears it only when Masakari
+     * took the notification of the failure being undone.
+     */
+    @JsonProperty
+    public boolean clearMaintenanceOnForceUp = false;
 
     @JsonIgnore
     @ValidationMethod(message = "masakari.endpointOverride must be an http(s) URL")

@@ -24,10 +24,12 @@ public final class NovaIntegration implements Managed {
 
     private final NovaActionView actions;
     private final NovaNotifier notifier;
+    private final NovaOutcomes outcomes;
 
-    private NovaIntegration(NovaActionView actions, NovaNotifier notifier) {
+    private NovaIntegration(NovaActionView actions, NovaNotifier notifier, NovaOutcomes outcomes) {
         this.actions = actions;
         this.notifier = notifier;
+        this.outcomes = outcomes;
     }
 
     /**
@@ -42,7 +44,7 @@ public final class NovaIntegration implements Managed {
             if (masakari.enabled) {
                 LOG.warn("masakari.enabled has no effect while nova.enabled is false");
             }
-            return new NovaIntegration(null, null);
+            return new NovaIntegration(null, null, new NovaOutcomes());
         }
         List<String> problems = new java.util.ArrayList<>(keystone.problems());
         for (String url : new String[] {nova.endpointOverride, masakari.endpointOverride}) {
@@ -66,8 +68,8 @@ public final class NovaIntegration implements Managed {
         LOG.info("Nova integration enabled: Keystone {} ({} auth, interface {}{}), Masakari {}", keystone.authUrl,
                 keystone.authType, keystone.interfaceName, keystone.region == null ? "" : ", region " + keystone.region,
                 masakari.enabled ? "enabled" : "disabled");
-        return create(client, view, leadership, nova.mapping(), novaApi, masakariApi, nova.reenable, settings,
-                clock, metrics);
+        return create(client, view, leadership, nova.mapping(), novaApi, masakariApi, nova.reenable,
+                masakari.clearMaintenanceOnForceUp, settings, clock, metrics);
     }
 
     /** The integration around given API clients (tests use this with a stub or a fault-injecting wrapper). */
@@ -75,11 +77,28 @@ public final class NovaIntegration implements Managed {
                                          HostNameMapping mapping, NovaApi nova, MasakariApi masakari,
                                          boolean reenable, NovaSettings settings, Clock clock,
                                          MetricRegistry metrics) {
+        return create(client, view, leadership, mapping, nova, masakari, reenable, false, settings, clock, metrics);
+    }
+
+    /** As above; {@code clearMaintenance}: a force-up also clears Masakari's {@code on_maintenance}. */
+    public static NovaIntegration create(CuratorFramework client, ClusterView view, Leadership leadership,
+                                         HostNameMapping mapping, NovaApi nova, MasakariApi masakari,
+                                         boolean reenable, boolean clearMaintenance, NovaSettings settings,
+                                         Clock clock, MetricRegistry metrics) {
         NovaActionView actions = new NovaActionView(client);
+        NovaOutcomes outcomes = new NovaOutcomes();
         NovaNotifier notifier = new NovaNotifier(view, actions, new NovaActionStore(client), leadership,
-                new NovaPlanner(mapping, masakari != null), new NovaActionRunner(nova, masakari, reenable,
-                settings.backoff(), clock), settings, clock, metrics);
-        return new NovaIntegration(actions, notifier);
+                new NovaPlanner(mapping, masakari != null, clearMaintenance), new NovaActionRunner(nova, masakari,
+                reenable, settings.backoff(), clock), settings, clock, metrics, outcomes);
+        return new NovaIntegration(actions, notifier, outcomes);
+    }
+
+    /**
+     * Adds a listener told the outcome of every Nova call sequence and Masakari step (for metrics);
+     * harmless when Nova is not enabled (it is never called).
+     */
+    public void addOutcomeListener(NovaOutcomeListener listener) {
+        outcomes.add(listener);
     }
 
     public boolean enabled() {

@@ -68,6 +68,7 @@ public final class NovaNotifier implements Closeable {
     private final Counter forcedDown;
     private final Counter forcedUp;
     private final MetricRegistry metrics;
+    private final NovaOutcomes outcomes;
 
     // Confined to the executor thread.
     private final Map<MemberId, ScheduledFuture<?>> timers = new HashMap<>();
@@ -77,7 +78,8 @@ public final class NovaNotifier implements Closeable {
 
     NovaNotifier(ClusterView view, NovaActionView actions, NovaActionStore store, Leadership leadership,
                  NovaPlanner planner, NovaActionRunner runner, NovaSettings settings, Clock clock,
-                 MetricRegistry metrics) {
+                 MetricRegistry metrics, NovaOutcomes outcomes) {
+        this.outcomes = outcomes;
         this.view = view;
         this.actions = actions;
         this.store = store;
@@ -190,6 +192,10 @@ public final class NovaNotifier implements Closeable {
             if (record(attempt.pending())) {
                 dispatch(attempt.pending());
             }
+        } else if (plan instanceof NovaPlanner.Notify notify) {
+            if (record(notify.done())) {
+                dispatch(notify.done(), runner::masakariStep);
+            }
         }
     }
 
@@ -210,11 +216,15 @@ public final class NovaNotifier implements Closeable {
     }
 
     private void dispatch(NovaAction action) {
+        dispatch(action, runner::attempt);
+    }
+
+    private void dispatch(NovaAction action, java.util.function.UnaryOperator<NovaAction> step) {
         MemberId id = action.id();
         inFlight.add(id);
         attempts.inc();
         try {
-            CompletableFuture.supplyAsync(() -> runner.attempt(action), calls)
+            CompletableFuture.supplyAsync(() -> step.apply(action), calls)
                     .whenCompleteAsync((outcome, error) -> guarded(() -> finish(action, outcome, error)), executor);
         } catch (RejectedExecutionException e) {
             inFlight.remove(id); // closing
@@ -231,13 +241,28 @@ public final class NovaNotifier implements Closeable {
         if (!record(next)) {
             return;
         }
-        metrics.counter(NovaActionCounters.counterName(next.kind().name(), next.status().name())).inc();
+        if (next.attempts() != action.attempts()) { // not for an attempt of the Masakari step alone
+            metrics.counter(NovaActionCounters.counterName(next.kind().name(), next.status().name())).inc();
+        }
+        outcomes.report(action, next);
         switch (next.status()) {
             case DONE -> {
-                (next.kind() == NovaAction.Kind.FORCE_DOWN ? forcedDown : forcedUp).inc();
-                LOG.info("{}: {} of Nova host {} done (service {}, attempt {}{})", id, next.kind(), next.novaHost(),
-                        next.serviceId(), next.attempts(), next.masakari() == null ? "" : ", Masakari "
-                        + next.masakari());
+                if (action.status() != NovaAction.Status.DONE) {
+                    (next.kind() == NovaAction.Kind.FORCE_DOWN ? forcedDown : forcedUp).inc();
+                    LOG.info("{}: {} of Nova host {} done (service {}, attempt {})", id, next.kind(), next.novaHost(),
+                            next.serviceId(), next.attempts());
+                }
+                NovaAction.MasakariStep m = next.notification();
+                if (m != null && m.attempts() > 0 && (action.notification() == null
+                        || m.attempts() != action.notification().attempts())) {
+                    if (m.state() == NovaAction.Notification.PENDING) {
+                        LOG.warn("{}: Masakari step of the {} not done (attempt {}): {}; next attempt at {}", id,
+                                next.kind(), m.attempts(), m.reason(), m.nextAttemptAt());
+                    } else {
+                        LOG.info("{}: Masakari step of the {}: {}{}", id, next.kind(), m.state(),
+                                m.reason() == null ? "" : " (" + m.reason() + ")");
+                    }
+                }
             }
             case FAILED -> {
                 failed.inc();

@@ -26,7 +26,7 @@ import java.util.Objects;
  */
 public final class NovaPlanner {
     /** The decision. */
-    public sealed interface Plan permits Nothing, WaitUntil, Start, Attempt {
+    public sealed interface Plan permits Nothing, WaitUntil, Start, Attempt, Notify {
     }
 
     /** Nothing to do now. */
@@ -45,12 +45,26 @@ public final class NovaPlanner {
     public record Attempt(NovaAction pending) implements Plan {
     }
 
+    /** Nova accepted this action; run its pending Masakari step now (the Nova calls are not repeated). */
+    public record Notify(NovaAction done) implements Plan {
+    }
+
     private final HostNameMapping mapping;
     private final boolean masakari;
+    private final boolean clearMaintenance;
 
     public NovaPlanner(HostNameMapping mapping, boolean masakari) {
+        this(mapping, masakari, false);
+    }
+
+    /**
+     * {@code clearMaintenance}: a force-up also sets Masakari's {@code on_maintenance} of the host
+     * back to false, when Masakari took the force-down's notification.
+     */
+    public NovaPlanner(HostNameMapping mapping, boolean masakari, boolean clearMaintenance) {
         this.mapping = mapping;
         this.masakari = masakari;
+        this.clearMaintenance = masakari && clearMaintenance;
     }
 
     /** True for a verdict that allows forcing the host down: actionable DEAD, or actionable and FENCED ISOLATED. */
@@ -69,12 +83,16 @@ public final class NovaPlanner {
     }
 
     public Plan plan(Verdict v, NovaAction recorded, Instant now, long epoch) {
+        recorded = NovaActionRunner.upgraded(recorded);
         if (v == null) {
             return new Nothing("no verdict");
         }
         if (fenced(v)) {
             if (recorded != null && recorded.kind() == NovaAction.Kind.FORCE_DOWN
                     && Objects.equals(recorded.incarnation(), v.incarnation())) {
+                if (NovaActionRunner.masakariDue(recorded)) {
+                    return masakariDue(recorded, now);
+                }
                 if (recorded.status() != NovaAction.Status.PENDING) {
                     return new Nothing("force-down already " + recorded.status() + " for this incarnation");
                 }
@@ -95,6 +113,9 @@ public final class NovaPlanner {
             if (recorded.status() == NovaAction.Status.PENDING) {
                 return due(recorded, null, now);
             }
+            if (NovaActionRunner.masakariDue(recorded)) {
+                return masakariDue(recorded, now);
+            }
             return new Nothing("force-up already " + recorded.status());
         }
         return new Nothing("verdict " + v.state() + (v.actionable() ? "" : " (not actionable)")
@@ -111,16 +132,34 @@ public final class NovaPlanner {
         return new Attempt(pending);
     }
 
+    private static Plan masakariDue(NovaAction done, Instant now) {
+        Instant next = done.notification().nextAttemptAt();
+        if (next != null && now.isBefore(next)) {
+            return new WaitUntil(next, "Masakari retry back-off");
+        }
+        return new Notify(done);
+    }
+
     private NovaAction forceDown(Verdict v, Instant now, long epoch) {
         return new NovaAction(v.group(), v.host(), mapping.novaHost(v.host()), v.incarnation(),
                 NovaAction.Kind.FORCE_DOWN, NovaAction.Status.PENDING, v.state(), reason(v), null, 0, null,
-                masakari ? NovaAction.Notification.PENDING : null, now, null, null, null, epoch, now);
+                null, now, null, null, null, epoch, now)
+                .withNotification(masakari ? NovaAction.MasakariStep.pending() : null);
     }
 
+    /**
+     * The force-up undoing {@code down}. Its Masakari step, when configured, clears Masakari's
+     * {@code on_maintenance}, and only when Masakari took the force-down's notification (it was
+     * Masakari's engine that set it); a host Masakari ignored was on maintenance for another reason.
+     */
     private NovaAction forceUp(Verdict v, NovaAction down, Instant now, long epoch) {
+        NovaAction.Notification told = down.notification() == null ? null : down.notification().state();
+        boolean clear = clearMaintenance && (told == NovaAction.Notification.ACCEPTED
+                || told == NovaAction.Notification.ALREADY_HANDLED);
         return new NovaAction(v.group(), v.host(), mapping.novaHost(v.host()), v.incarnation(),
                 NovaAction.Kind.FORCE_UP, NovaAction.Status.PENDING, v.state(), null, down.serviceId(), 0, null,
-                null, now, null, null, null, epoch, now);
+                null, now, null, null, null, epoch, now)
+                .withNotification(clear ? NovaAction.MasakariStep.pending() : null);
     }
 
     /** The {@code disabled_reason}: what hostwatch saw, short enough for Nova's 255-character column. */

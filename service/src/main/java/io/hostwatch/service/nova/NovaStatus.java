@@ -15,18 +15,21 @@ import java.time.Instant;
  * @param incarnation the member incarnation the action is for
  * @param attempts call sequences tried
  * @param lastError why the last attempt did not finish, or why the action failed
- * @param masakari outcome of the Masakari notification, when Masakari is used
+ * @param masakari where the Masakari step stands ({@code notification.state}), when Masakari is used
  * @param requestedAt when the intent was recorded
  * @param lastAttemptAt when the last attempt ended
  * @param nextAttemptAt when the next attempt is due
  * @param completedAt when it became DONE or FAILED
+ * @param notification the Masakari step on its own (state, Masakari's message, attempts, next
+ *     attempt): a Masakari that fails does not hold up the Nova action, and its outcome is shown here
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record NovaStatus(String state, NovaAction.Kind action, String novaHost, String serviceId,
                          String incarnation, Integer attempts, String lastError, NovaAction.Notification masakari,
-                         Instant requestedAt, Instant lastAttemptAt, Instant nextAttemptAt, Instant completedAt) {
+                         Instant requestedAt, Instant lastAttemptAt, Instant nextAttemptAt, Instant completedAt,
+                         NovaAction.MasakariStep notification) {
     public static final NovaStatus NONE = new NovaStatus("NONE", null, null, null, null, null, null, null, null,
-            null, null, null);
+            null, null, null, null);
 
     public static NovaStatus of(NovaAction a) {
         if (a == null) {
@@ -34,6 +37,6 @@ public record NovaStatus(String state, NovaAction.Kind action, String novaHost, 
         }
         return new NovaStatus(a.status().name(), a.kind(), a.novaHost(), a.serviceId(), a.incarnation(),
                 a.attempts(), a.lastError(), a.masakari(), a.requestedAt(), a.lastAttemptAt(), a.nextAttemptAt(),
-                a.completedAt());
+                a.completedAt(), a.notification());
     }
 }

@@ -150,7 +150,16 @@ class KeystoneSessionTest {
         KeystoneSession lost = new StubClients(nowhere, clock, Duration.ofSeconds(5)).keystone;
         assertThatThrownBy(() -> lost.endpoint(lost.token(), "compute"))
                 .isInstanceOfSatisfying(OpenStackException.class, e -> assertThat(e.retryable()).isFalse())
-                .hasMessageContaining("no 'compute' endpoint with interface internal in region RegionNine");
+                .hasMessageContaining("no 'compute' endpoint with interface internal in region RegionNine")
+                .hasMessageContaining("its regions for that interface: RegionOne, RegionTwo");
+    }
+
+    @Test
+    void aRegionThatDiffersOnlyInCaseIsUsedWhenItIsTheOnlyOne() {
+        KeystoneConfiguration lower = StubClients.keystoneConfig(stub, secrets);
+        lower.region = "regiontwo"; // Debian's packages say regionOne, upstream's documents RegionOne
+        KeystoneSession session = new StubClients(lower, clock, Duration.ofSeconds(5)).keystone;
+        assertThat(session.endpoint(session.token(), "compute").getPath()).isEqualTo("/compute-region-two/v2.1");
     }
 
     @Test

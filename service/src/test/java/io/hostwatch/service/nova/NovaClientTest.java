@@ -128,7 +128,9 @@ class NovaClientTest {
     void masakariGetsTheExactNotificationShape() {
         stub.masakari.addHost("host1");
         Instant generated = Instant.parse("2026-05-01T10:00:00.123Z");
-        assertThat(clients.masakari.hostStopped("host1", generated)).isEqualTo(NovaAction.Notification.ACCEPTED);
+        MasakariApi.Answer accepted = clients.masakari.hostStopped("host1", generated);
+        assertThat(accepted.ok()).as(accepted.toString()).isTrue();
+        assertThat(accepted.notificationId()).isNotBlank();
         OpenStackStub.Call post = stub.notifications().get(0);
         assertThat(post.path).isEqualTo("/instance-ha/v1/notifications");
         assertThat(post.status).isEqualTo(202);
@@ -138,14 +140,24 @@ class NovaClientTest {
     }
 
     @Test
-    void masakariDuplicateAndUnknownHostAreFinal() {
+    void masakariDuplicateMaintenanceAndUnknownHostAreAnswersNotErrors() {
         stub.masakari.addHost("host1");
+        stub.masakari.addHost("host2");
         Instant generated = Instant.parse("2026-05-01T10:00:00Z");
         clients.masakari.hostStopped("host1", generated);
-        assertThat(clients.masakari.hostStopped("host1", generated))
-                .isEqualTo(NovaAction.Notification.ALREADY_HANDLED);
-        assertThat(clients.masakari.hostStopped("host9", generated)).isEqualTo(NovaAction.Notification.REJECTED);
-        assertThat(stub.notifications().stream().map(c -> c.status)).containsExactly(202, 409, 400);
+        MasakariApi.Answer duplicate = clients.masakari.hostStopped("host1", generated);
+        assertThat(duplicate.duplicate()).as(duplicate.toString()).isTrue();
+        assertThat(duplicate.underMaintenance()).isFalse();
+        stub.masakari.processAll();
+        MasakariApi.Answer maintenance = clients.masakari.hostStopped("host1", generated.plusSeconds(600));
+        assertThat(maintenance.underMaintenance()).as(maintenance.toString()).isTrue();
+        MasakariApi.Answer unknown = clients.masakari.hostStopped("host9", generated);
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.message()).isEqualTo("Host with name host9 could not be found.");
+        assertThat(stub.notifications().stream().map(c -> c.status)).containsExactly(202, 409, 409, 400);
+        assertThat(clients.masakari.clearMaintenance("host1").status()).isEqualTo(200);
+        assertThat(clients.masakari.hostStopped("host1", generated.plusSeconds(1200)).ok()).isTrue();
+        assertThat(clients.masakari.clearMaintenance("host9").status()).isEqualTo(404);
         stub.down(true);
         assertThatThrownBy(() -> clients.masakari.hostStopped("host1", generated))
                 .isInstanceOfSatisfying(OpenStackException.class, retryable(503));

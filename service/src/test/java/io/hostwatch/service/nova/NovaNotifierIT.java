@@ -222,6 +222,8 @@ class NovaNotifierIT {
         assertThat(h.stub.authentications()).isEqualTo(2);
         assertThat(h.action("host2").orElseThrow().masakari()).as("host2 is in no Masakari segment")
                 .isEqualTo(NovaAction.Notification.REJECTED);
+        assertThat(h.action("host2").orElseThrow().notification().reason()).as("REJECTED says why")
+                .contains("400").contains("Host with name host2 could not be found.");
     }
 
     private NovaAction.Status status(String host) {
