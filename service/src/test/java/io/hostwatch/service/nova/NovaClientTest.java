@@ -83,7 +83,7 @@ class NovaClientTest {
         stub.compute.refuseForceUp("host1", 1);
         assertThatThrownBy(() -> clients.nova.forceUp(host1))
                 .isInstanceOfSatisfying(OpenStackException.class, retryable(400))
-                .hasMessageContaining("'done' evacuation migration records remain");
+                .hasMessageContaining("`done` evacuation migration records remain");
         assertThat(stub.compute.service(host1).forcedDown).isTrue();
         clients.nova.forceUp(host1);
         assertThat(stub.compute.service(host1).forcedDown).isFalse();

@@ -41,8 +41,9 @@ public final class StubCompute {
 
     private final List<Service> services = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> forceUpRefusals = new ConcurrentHashMap<>();
-    private volatile int minMinor = 53;
+    private volatile int minMinor = 1;
     private volatile boolean forbidden;
+    private volatile boolean forbiddenAll;
 
     /** Registers a nova-compute service on {@code host}; returns its UUID. */
     public String addService(String host) {
@@ -70,6 +71,11 @@ public final class StubCompute {
         minMinor = minor;
     }
 
+    /** Every call is refused by policy (403), as for a user without the admin role. */
+    void forbidAll(boolean value) {
+        forbiddenAll = value;
+    }
+
     /** Every update is refused by policy (403). */
     void forbidUpdates(boolean value) {
         forbidden = value;
@@ -78,9 +84,15 @@ public final class StubCompute {
     OpenStackStub.Reply handle(OpenStackStub.Call call, String path) {
         var m = call.microversion == null ? null : MICROVERSION.matcher(call.microversion);
         if (m == null || !m.matches() || !m.group(1).equals("2") || Integer.parseInt(m.group(2)) < minMinor
-                || Integer.parseInt(m.group(2)) > 95) {
-            return new OpenStackStub.Reply(406, error("computeFault", 406, "Version " + call.microversion
-                    + " is not supported by the API. Minimum is 2." + minMinor + " and maximum is 2.95."));
+                || Integer.parseInt(m.group(2)) > 93) {
+            String version = call.microversion == null ? "" : call.microversion.replaceFirst("^compute ", "");
+            return new OpenStackStub.Reply(406, error("computeFault", 406, "Version " + version
+                    + " is not supported by the API. Minimum is 2." + minMinor + " and maximum is 2.93."));
+        }
+        if (forbiddenAll) {
+            String rule = call.method.equals("GET") ? "list" : "update";
+            return new OpenStackStub.Reply(403, error("forbidden", 403,
+                    "Policy doesn't allow os_compute_api:os-services:" + rule + " to be performed."));
         }
         if (path.equals("/os-services") && call.method.equals("GET")) {
             return list(query(call.query));
@@ -109,21 +121,27 @@ public final class StubCompute {
         }
         Service s = services.stream().filter(x -> id.equals(x.id)).findFirst().orElse(null);
         if (s == null) {
-            return new OpenStackStub.Reply(404, error("itemNotFound", 404, "Service not found."));
+            return new OpenStackStub.Reply(404, error("itemNotFound", 404, "Service " + id + " could not be found."));
         }
         if (forbidden) {
             return new OpenStackStub.Reply(403, error("forbidden", 403,
                     "Policy doesn't allow os_compute_api:os-services:update to be performed."));
         }
         if (body == null || !body.isObject() || body.isEmpty()) {
-            return new OpenStackStub.Reply(400, error("badRequest", 400, "No updates were requested"));
+            return new OpenStackStub.Reply(400, error("badRequest", 400, "No updates were requested. Fields 'status'"
+                    + " or 'forced_down' should be specified."));
         }
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!UPDATE_KEYS.contains(key)) {
-                return new OpenStackStub.Reply(400, error("badRequest", 400, "Invalid input for field/attribute"
-                        + " service. Additional properties are not allowed ('" + key + "' was unexpected)"));
+                return new OpenStackStub.Reply(400, error("badRequest", 400, "Additional properties are not allowed ('"
+                        + key + "' was unexpected)"));
             }
+        }
+        String reason = body.path("disabled_reason").asText("");
+        if (reason.length() > 255) {
+            return new OpenStackStub.Reply(400, error("badRequest", 400, "Invalid input for field/attribute"
+                    + " disabled_reason. Value: " + reason + ". '" + reason + "' is too long"));
         }
         String status = body.path("status").asText(s.status);
         if (body.has("disabled_reason") && !"disabled".equals(status)) {
@@ -134,8 +152,9 @@ public final class StubCompute {
             AtomicInteger refusals = forceUpRefusals.get(s.host);
             if (refusals != null && refusals.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 return new OpenStackStub.Reply(400, error("badRequest", 400, "Unable to force up host " + s.host
-                        + " as 'done' evacuation migration records remain associated with the host. Ensure the"
-                        + " compute service has been restarted and try again."));
+                        + " as `done` evacuation migration records remain associated with the host. Ensure the"
+                        + " compute service has been restarted, allowing these records to move to `completed` before"
+                        + " retrying this request."));
             }
         }
         if (body.has("forced_down")) {
