@@ -28,7 +28,8 @@ public final class NovaActionCounters {
     public static void register(PrometheusRegistry registry, MetricRegistry dropwizard) {
         CounterWithCallback.builder()
                 .name("hostwatch_nova_actions")
-                .help("Nova actions finished by this instance (action=force_down|force_up, outcome=done|failed|retry)")
+                .help("Nova actions and Masakari steps finished by this instance (action=force_down|force_up|"
+                        + "masakari_notify|masakari_clear, outcome=done|failed|retry|accepted|ignored|rejected|...)")
                 .labelNames("action", "outcome")
                 .callback(cb -> {
                     for (Map.Entry<String, Counter> e : dropwizard.getCounters((name, m) -> name.startsWith(PREFIX))

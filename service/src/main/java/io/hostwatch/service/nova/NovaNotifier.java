@@ -244,6 +244,13 @@ public final class NovaNotifier implements Closeable {
         if (next.attempts() != action.attempts()) { // not for an attempt of the Masakari step alone
             metrics.counter(NovaActionCounters.counterName(next.kind().name(), next.status().name())).inc();
         }
+        NovaAction.MasakariStep was = action.notification();
+        NovaAction.MasakariStep step = next.notification();
+        if (step != null && (was == null || was.attempts() != step.attempts() || was.state() != step.state())) {
+            // hostwatch_nova_actions_total{action="masakari_notify"|"masakari_clear", outcome=...}
+            metrics.counter(NovaActionCounters.counterName(next.kind() == NovaAction.Kind.FORCE_DOWN
+                    ? "MASAKARI_NOTIFY" : "MASAKARI_CLEAR", step.state().name())).inc();
+        }
         outcomes.report(action, next);
         switch (next.status()) {
             case DONE -> {
