@@ -15,6 +15,11 @@
  *   <li>{@link io.hostwatch.service.nova.KeystoneSession}, {@link io.hostwatch.service.nova.NovaClient},
  *       {@link io.hostwatch.service.nova.MasakariClient}: the three OpenStack APIs, with timeouts on
  *       every call and one re-authentication on a 401.</li>
+ *   <li>{@link io.hostwatch.service.nova.NovaActionRunner}: one attempt of an action, as two steps with
+ *       their own state and back-off: the Nova calls, then the Masakari step (the notification of a
+ *       force-down, or clearing {@code on_maintenance} with a force-up), which a failing Masakari
+ *       never turns into repeated Nova calls.</li>
+ *   <li>{@link io.hostwatch.service.nova.NovaOutcomeListener}: told every outcome (metrics).</li>
  *   <li>{@link io.hostwatch.service.nova.NovaIntegration}: builds all of it from the {@code nova.*},
  *       {@code keystone.*} and {@code masakari.*} configuration and registers its lifecycle.</li>
  * </ul>
