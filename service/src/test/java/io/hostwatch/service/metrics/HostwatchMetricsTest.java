@@ -128,6 +128,7 @@ class HostwatchMetricsTest {
         assertThat(text).contains("hostwatch_nova_actions_total{action=\"force_down\",outcome=\"done\"} 2.0")
                 .contains("hostwatch_nova_actions_total{action=\"force_up\",outcome=\"failed\"} 1.0")
                 .contains("hostwatch_nova_actions_total{action=\"force_down\",outcome=\"retry\"} 3.0")
+                .contains("hostwatch_nova_actions_total{action=\"force_up\",outcome=\"done\"} 0.0")
                 .doesNotContain("attempts");
     }
 }
