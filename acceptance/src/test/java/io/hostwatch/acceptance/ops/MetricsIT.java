@@ -68,6 +68,13 @@ class MetricsIT {
                     .contains("jvm_memory_used_bytes")
                     .doesNotContain("host=\"m1\"");
 
+            assertThat(text).containsPattern(
+                    "hostwatch_verdict_transitions_total\\{from=\"none\",group=\"compute\",to=\"RUNNING\"} 2\\.0");
+            assertThat(text).containsPattern(
+                    "hostwatch_verdict_transitions_total\\{from=\"SUSPECT\",group=\"compute\",to=\"SERVICE_UNREACHABLE\"} 1\\.0");
+            assertThat(text).containsPattern(
+                    "hostwatch_detection_latency_seconds_count\\{group=\"compute\",state=\"SERVICE_UNREACHABLE\"} 1\\b");
+
             assertThat(Rest.get(c.service().adminUrl() + "/metrics.json").body().path("counters").isObject()).isTrue();
         }
     }
