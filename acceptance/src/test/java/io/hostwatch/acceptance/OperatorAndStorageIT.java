@@ -141,8 +141,14 @@ class OperatorAndStorageIT {
         }
     }
 
+    /** The service's live threads, from the Prometheus text of the admin port's /metrics. */
     private static int threads() {
-        JsonNode m = Rest.get(cluster.service().adminUrl() + "/metrics").body();
-        return m.path("gauges").path("jvm.threads.count").path("value").asInt();
+        String text = Rest.get(cluster.service().adminUrl() + "/metrics").raw();
+        for (String line : text.split("\n")) {
+            if (line.startsWith("jvm_threads_current ")) {
+                return (int) Double.parseDouble(line.substring("jvm_threads_current ".length()).strip());
+            }
+        }
+        throw new AssertionError("no jvm_threads_current in /metrics:\n" + text);
     }
 }
