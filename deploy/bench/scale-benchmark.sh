@@ -29,7 +29,8 @@ K="${K:-1000}"
 command -v wrk >/dev/null || { echo "scale-benchmark: needs wrk (apt-get install wrk)" >&2; exit 1; }
 command -v nft >/dev/null || { echo "scale-benchmark: needs nft (apt-get install nftables)" >&2; exit 1; }
 
-work=$(mktemp -d /tmp/hostwatch-bench.XXXXXX)
+# tmpfs: the fleets' 10,000 slot writes a second must not stall ZooKeeper's log sync on a shared disk.
+work=$(mktemp -d /dev/shm/hostwatch-bench.XXXXXX)
 goals=(package -DskipTests)
 [ "$build" = 1 ] || goals=(-o package -DskipTests)
 # The reactor resolves the modules to their jars; the last module written is acceptance's classpath.
@@ -50,9 +51,13 @@ trap cleanup EXIT
 results=()
 for i in $(seq 1 "$runs"); do
   echo "scale-benchmark: run $i of $runs (N=$N, K=$K)"
-  java -cp "$classpath" io.hostwatch.acceptance.bench.ScaleBenchmark run \
-    "$work/run-$i.json" "$jar" "$classpath" "$work/run-$i" "$N" "$K"
-  results+=("$work/run-$i.json")
+  if java -cp "$classpath" io.hostwatch.acceptance.bench.ScaleBenchmark run \
+    "$work/run-$i.json" "$jar" "$classpath" "$work/run-$i" "$N" "$K"; then
+    results+=("$work/run-$i.json")
+  else
+    echo "scale-benchmark: run $i FAILED (logs in $work/run-$i)" >&2
+  fi
 done
+[ "${#results[@]}" -gt 0 ] || { echo "scale-benchmark: no run completed" >&2; exit 1; }
 java -cp "$classpath" io.hostwatch.acceptance.bench.ScaleBenchmark report docs/benchmarks.md "${results[@]}"
 echo "scale-benchmark: written to docs/benchmarks.md (runs kept in $work)"

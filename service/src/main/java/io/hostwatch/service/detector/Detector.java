@@ -13,7 +13,6 @@ import io.hostwatch.service.zk.VerdictStore;
 import io.hostwatch.service.zk.VerdictWriter;
 import java.io.Closeable;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -57,6 +56,7 @@ public final class Detector implements Closeable {
     private long termEpoch = -1; // confined to the executor
     private volatile long graceUntilMillis;
     private volatile boolean closed;
+    private final EffectRunner runner;
 
     public Detector(CuratorFramework client, ClusterView view, VerdictStore store, PingProbe ping,
                     StorageObserver storage, SelfCheck selfCheck, DetectorSettings settings, Clock clock,
@@ -74,12 +74,14 @@ public final class Detector implements Closeable {
             t.setDaemon(true);
             return t;
         });
+        this.runner = new EffectRunner(writer, probe, executor, this::current, term::stepDown, this::millis,
+                publishListeners, localBrakes);
     }
 
     private final Clock clock;
 
     public void start() {
-        view.addListener(new ViewEvents());
+        view.addListener(new ViewEvents(this, view, probe));
         term.addListener(new LeaderTerm.Listener() {
             @Override
             public void becameLeader(long epoch) {
@@ -110,7 +112,7 @@ public final class Detector implements Closeable {
         }));
         term.start();
         long recheck = settings.recheckInterval().toMillis();
-        executor.scheduleWithFixedDelay(guarded(() -> machines.values().forEach(m ->
+        executor.scheduleWithFixedDelay(EffectRunner.guarded(() -> machines.values().forEach(m ->
                 execute(m, m.recheck(probe::current)))), recheck, recheck, TimeUnit.MILLISECONDS);
     }
 
@@ -170,12 +172,8 @@ public final class Detector implements Closeable {
         groups.addAll(view.brakes().keySet());
         for (String g : groups) {
             GroupStateMachine m = machine(g);
-            Map<MemberId, io.hostwatch.schema.Maintenance> marks = new HashMap<>();
-            view.maintenanceMarks().forEach((id, mark) -> {
-                if (id.group().equals(g)) {
-                    marks.put(id, mark);
-                }
-            });
+            Map<MemberId, io.hostwatch.schema.Maintenance> marks = new HashMap<>(view.maintenanceMarks());
+            marks.keySet().removeIf(id -> !id.group().equals(g));
             execute(m, m.becameLeader(verdicts.getOrDefault(g, List.of()), regs.getOrDefault(g, List.of()),
                     view.brake(g).orElse(null), marks, probe::current));
         }
@@ -205,134 +203,39 @@ public final class Detector implements Closeable {
     }
 
     private void execute(GroupStateMachine m, List<Effect> effects) {
-        for (Effect e : effects) {
-            if (e instanceof Effect.Publish p) {
-                writer.publish(p.verdict(), p.previous(), m.epoch()).whenCompleteAsync((ok, error) ->
-                        guarded(() -> written(m, p, error)).run(), executor);
-            } else if (e instanceof Effect.Probe p) {
-                probe.probe(p).whenCompleteAsync((r, error) -> guarded(() -> {
-                    if (current(m)) {
-                        execute(m, m.evidence(p.id(), r.ping(), r.storage()));
-                    }
-                }).run(), executor);
-            } else if (e instanceof Effect.WriteBrake b) {
-                writer.writeBrake(b.record(), m.epoch()).whenCompleteAsync((ok, error) -> guarded(() -> {
-                    if (current(m) && !fenced(m, error)) {
-                        m.brakeWritten(b.record(), error == null);
-                        if (error != null) {
-                            LOG.warn("could not record the brake of {}: {}; it holds, shows in /v1/detector and "
-                                    + "is written again on the next recheck", m.group(), error.toString());
-                        }
-                    }
-                }).run(), executor);
-            } else if (e instanceof Effect.WakeAt w) {
-                executor.schedule(guarded(() -> {
-                    if (current(m)) {
-                        execute(m, m.wake());
-                    }
-                }), Math.max(0, w.atMillis() - millis()), TimeUnit.MILLISECONDS);
-            }
-        }
-        m.localBrake().ifPresentOrElse(b -> localBrakes.put(m.group(), b), () -> localBrakes.remove(m.group()));
+        runner.execute(m, effects);
     }
 
-    private void written(GroupStateMachine m, Effect.Publish p, Throwable error) {
-        if (!current(m) || fenced(m, error)) {
+    /** Feeds one event to the group's machine in the current term (none while not leading). */
+    void on(String group, java.util.function.Function<GroupStateMachine, List<Effect>> event) {
+        GroupStateMachine m = machine(group);
+        if (m != null) {
+            execute(m, event.apply(m));
+        }
+    }
+
+    /** A decommissioned member (its verdict deleted while its heartbeat is absent) is forgotten. */
+    void forget(MemberId id) {
+        if (view.registration(id).isPresent()) {
             return;
         }
-        Verdict v = p.verdict();
-        if (error != null) {
-            LOG.warn("could not publish verdict for {}: {} (will retry on the next recheck)", v.id(), error.toString());
-            m.publishFailed(v);
-            return;
-        }
-        m.published(v);
-        Verdict prev = p.previous();
-        if (prev == null || prev.state() != v.state() || prev.actionable() != v.actionable()) {
-            LOG.info("{}: {} -> {}{} ({})", v.id(), prev == null ? "new" : prev.state(), v.state(),
-                    v.actionable() ? " [actionable]" : "", v.reason());
-        }
-        Duration latency = p.lostAtMillis() == Effect.UNKNOWN ? null : Duration.ofMillis(millis() - p.lostAtMillis());
-        publishListeners.forEach(l -> guarded(() -> l.published(prev, v, latency)).run());
-    }
-
-    private boolean fenced(GroupStateMachine m, Throwable error) {
-        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                ? error.getCause() : error;
-        if (cause instanceof VerdictStore.FencedException) {
-            LOG.warn("write rejected: {}; stepping down", cause.getMessage());
-            term.stepDown(m.epoch());
-            return true;
-        }
-        return false;
-    }
-
-    /** Membership events from the view, handed to the detector's thread. */
-    private final class ViewEvents implements ClusterView.Listener {
-        @Override
-        public void joined(MemberId id, MemberRegistration registration) {
-            probe.track(id);
-            submit(() -> on(id.group(), m -> m.joined(registration, probe.current(id))));
-        }
-
-        @Override
-        public void left(MemberId id, MemberRegistration last) {
-            submit(() -> on(id.group(), m -> m.left(last)));
-        }
-
-        @Override
-        public void maintenanceChanged(MemberId id) {
-            submit(() -> on(id.group(), m -> m.maintenance(id, view.maintenance(id).orElse(null))));
-        }
-
-        @Override
-        public void brakeChanged(String group) {
-            submit(() -> on(group, m -> m.brake(view.brake(group).orElse(null))));
-        }
-
-        @Override
-        public void verdictRemoved(MemberId id) {
-            submit(() -> {
-                if (view.registration(id).isPresent()) {
-                    return;
-                }
-                probe.untrack(id);
-                writer.forget(id);
-                GroupStateMachine m = machines.get(id.group());
-                if (m != null && m.forget(id)) {
-                    LOG.info("{} decommissioned: forgotten", id);
-                }
-            });
-        }
-
-        private void on(String group, java.util.function.Function<GroupStateMachine, List<Effect>> event) {
-            GroupStateMachine m = machine(group);
-            if (m != null) {
-                execute(m, event.apply(m));
-            }
+        probe.untrack(id);
+        writer.forget(id);
+        GroupStateMachine m = machines.get(id.group());
+        if (m != null && m.forget(id)) {
+            LOG.info("{} decommissioned: forgotten", id);
         }
     }
 
-    private void submit(Runnable task) {
+    void submit(Runnable task) {
         if (closed) {
             return;
         }
         try {
-            executor.execute(guarded(task));
+            executor.execute(EffectRunner.guarded(task));
         } catch (RejectedExecutionException e) {
             LOG.debug("detector closed: task dropped");
         }
-    }
-
-    /** The logging guard every detector task runs through: an exception is logged, never lost. */
-    private static Runnable guarded(Runnable task) {
-        return () -> {
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                LOG.error("detector task failed", e);
-            }
-        };
     }
 
     @Override
