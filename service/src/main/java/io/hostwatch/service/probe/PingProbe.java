@@ -209,15 +209,16 @@ public final class PingProbe implements Closeable {
     /** Sends the ICMP echo on its own thread for the whole timeout; wakes the selector when it returns. */
     private CompletableFuture<Boolean> echo(InetAddress target, Selector selector, List<String> notes) {
         try {
-            return CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<Boolean> echo = CompletableFuture.supplyAsync(() -> {
                 try {
                     return target.isReachable((int) timeout.toMillis());
                 } catch (IOException e) {
                     return false;
-                } finally {
-                    selector.wakeup();
                 }
             }, echoes);
+            // Woken once the result is visible (not before: the loop would miss it and wait for TCP).
+            echo.whenComplete((ok, error) -> selector.wakeup());
+            return echo;
         } catch (RuntimeException rejected) {
             notes.add("icmp: not sent (" + rejected.getMessage() + ")");
             return null;
