@@ -13,6 +13,9 @@
 # mvn -B -q package -DskipTests. Addresses used: 198.18.1.0/24 only (the benchmarking range), on
 # the bridge hwbr-c; the REST API listens on 127.0.0.1:8080 (admin :8081), ZooKeeper on
 # 198.18.1.1:2181. State, logs and the shared storage are kept under data/local-cluster/.
+# The cluster runs protected (docs/security.md): deploy/pki.sh makes its certificates under
+# data/local-cluster/pki, ZooKeeper speaks TLS only, each host is enrolled and uses its own
+# certificate.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -96,9 +99,12 @@ remove_namespace() {
 
 start_agent() {
   local host="$1"
+  bash "$ROOT/deploy/pki.sh" "$RUN/pki" host "$host" >/dev/null
   nohup ip netns exec "$(ns_of "$host")" java "${JAVA_OPTS[@]}" -jar "$CLIENT_JAR" agent \
     --zk "$NET.1:$ZK_PORT" --group "$GROUP" --host "$host" --address "$(addr_of "$host")" \
     --storage "$RUN/storage" --session-timeout "$SESSION" --isolation-address "$NET.254" \
+    --zk-tls-keystore "$RUN/pki/hosts/$host.p12" --zk-tls-truststore "$RUN/pki/truststore.p12" \
+    --zk-tls-password-file "$RUN/pki/password" \
     >>"$RUN/$host.log" 2>&1 </dev/null &
   echo $! >"$RUN/$host.pid"
 }
@@ -129,8 +135,11 @@ up() {
   # A gateway stand-in: the isolation address of the detector and of every agent.
   add_namespace "$GATEWAY_NS" "$NET.254"
 
-  say "starting the service (embedded ZooKeeper on $NET.1:$ZK_PORT, REST on $URL)"
+  bash "$ROOT/deploy/pki.sh" --server-san "IP:$NET.1,IP:127.0.0.1" "$RUN/pki" init
+  say "starting the service (embedded ZooKeeper on $NET.1:$ZK_PORT with TLS, REST on $URL)"
   nohup java "${JAVA_OPTS[@]/-Xmx160m/-Xmx384m}" \
+    -Ddw.zookeeper.tls.keyStore="$RUN/pki/service.p12" -Ddw.zookeeper.tls.trustStore="$RUN/pki/truststore.p12" \
+    -Ddw.zookeeper.tls.passwordFile="$RUN/pki/password" -Ddw.zookeeper.embedded.keyStore="$RUN/pki/zookeeper.p12" \
     -Ddw.zookeeper.embedded.address="$NET.1" -Ddw.zookeeper.embedded.port="$ZK_PORT" \
     -Ddw.zookeeper.embedded.dataDir="$RUN/zookeeper" -Ddw.zookeeper.sessionTimeout="$SESSION" \
     -Ddw.storage.root="$RUN/storage" -Ddw.detection.recheckInterval="$RECHECK" \
@@ -142,6 +151,8 @@ up() {
 
   for ((i = 1; i <= n; i++)); do
     add_namespace "$(ns_of "host$i")" "$(addr_of "host$i")"
+    java "${JAVA_OPTS[@]}" -jar "$CLIENT_JAR" enroll --url "$URL" "$GROUP" "host$i" >/dev/null \
+      || die "could not enroll host$i"
     start_agent "host$i"
   done
   for ((i = 1; i <= n; i++)); do

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hostwatch.acceptance.harness.AgentProcess;
 import io.hostwatch.acceptance.harness.ChildJvm;
 import io.hostwatch.acceptance.harness.Cluster;
+import io.hostwatch.acceptance.harness.Protection;
 import io.hostwatch.acceptance.harness.Rest;
 import io.hostwatch.acceptance.harness.ServiceProcess;
 import io.hostwatch.acceptance.harness.ZooKeeperServers;
@@ -188,10 +189,12 @@ class CliIT {
         Path out = logFile("watch-out");
         Path err = logFile("watch-err");
         Path jsonOut = logFile("watch-json");
-        Process text = cli(Map.of("HOSTWATCH_ZK", zk.getConnectString()), List.of("watch", "--group", "watchgrp",
-                "--members"), out, err).start();
-        Process json = cli(Map.of(), List.of("watch", "--zk", zk.getConnectString(), "--json"), jsonOut,
-                logFile("watch-json-err")).start();
+        List<String> textArgs = new ArrayList<>(List.of("watch", "--group", "watchgrp", "--members"));
+        textArgs.addAll(Protection.readerArgs());
+        Process text = cli(Map.of("HOSTWATCH_ZK", zk.getConnectString()), textArgs, out, err).start();
+        List<String> jsonArgs = new ArrayList<>(List.of("watch", "--zk", zk.getConnectString(), "--json"));
+        jsonArgs.addAll(Protection.readerArgs());
+        Process json = cli(Map.of(), jsonArgs, jsonOut, logFile("watch-json-err")).start();
         try {
             await("watch started").atMost(Duration.ofSeconds(30)).until(() -> Files.readString(err)
                     .contains("hostwatch watch: watching"));

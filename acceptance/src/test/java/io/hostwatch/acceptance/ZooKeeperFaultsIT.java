@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hostwatch.acceptance.harness.Cluster;
+import io.hostwatch.acceptance.harness.Protection;
 import io.hostwatch.acceptance.harness.Rest;
 import io.hostwatch.acceptance.harness.ZooKeeperServers;
 import java.nio.file.Path;
@@ -35,6 +36,7 @@ class ZooKeeperFaultsIT {
     Path storage;
 
     private static TestingCluster ensemble() throws Exception {
+        Protection.secureServers();
         System.setProperty("zookeeper.admin.enableServer", "false");
         List<InstanceSpec> specs = new ArrayList<>();
         for (int id = 1; id <= 3; id++) {

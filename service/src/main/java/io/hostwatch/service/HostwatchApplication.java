@@ -5,6 +5,7 @@ import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.lifecycle.Managed;
+import io.hostwatch.schema.HostwatchException;
 import io.hostwatch.schema.Json;
 import io.hostwatch.service.auth.RestSecurity;
 import io.hostwatch.service.detector.Detector;
@@ -25,17 +26,23 @@ import io.hostwatch.service.probe.StorageObserver;
 import io.hostwatch.service.resources.BodySizeLimitFilter;
 import io.hostwatch.service.resources.BrakeResource;
 import io.hostwatch.service.resources.DetectorResource;
+import io.hostwatch.service.resources.EnrollmentResource;
 import io.hostwatch.service.resources.GroupsResource;
 import io.hostwatch.service.resources.HistoryResource;
 import io.hostwatch.service.resources.JsonErrorHandler;
 import io.hostwatch.service.resources.MaintenanceResource;
+import io.hostwatch.service.security.SecurityPosture;
 import io.hostwatch.service.ui.DashboardResource;
 import io.hostwatch.service.zk.ClusterView;
 import io.hostwatch.service.zk.CuratorLifecycle;
 import io.hostwatch.service.zk.EmbeddedZooKeeper;
+import io.hostwatch.service.zk.EnrollmentStore;
 import io.hostwatch.service.zk.OperatorStore;
 import io.hostwatch.service.zk.VerdictHistory;
 import io.hostwatch.service.zk.VerdictStore;
+import io.hostwatch.service.zk.ZkAcls;
+import io.hostwatch.service.zk.ZkTree;
+import io.hostwatch.service.zk.ZooKeeperTls;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,15 +82,27 @@ public class HostwatchApplication extends Application<HostwatchConfiguration> {
                 config.getSecurity().allowInsecure, config.getKeystone(), config.getNova().connectTimeout.toJavaDuration(),
                 config.getNova().requestTimeout.toJavaDuration(), environment, Clock.systemUTC());
         HostwatchConfiguration.ZooKeeper zk = config.getZookeeper();
+        ZooKeeperTls tls = !zk.tlsEnabled() ? null
+                : ZooKeeperTls.of(zk.tls.keyStore, zk.tls.trustStore, zk.tls.passwordFile);
+        SecurityPosture zkSecurity = SecurityPosture.apply(config, tls == null ? null : tls.subject());
+        ZkAcls acls = tls == null ? ZkAcls.open() : new ZkAcls(tls.subject(), config.getSecurity().hostIdentity);
         String connectString = zk.connectString;
         if (connectString == null || connectString.isBlank()) {
             EmbeddedZooKeeper embedded = new EmbeddedZooKeeper(Path.of(zk.embedded.dataDir), zk.embedded.address,
                     zk.embedded.port, (int) zk.embedded.tickTime.toMilliseconds());
+            if (tls != null) {
+                if (zk.embedded.keyStore == null || zk.embedded.keyStore.isBlank()) {
+                    throw new HostwatchException("zookeeper.tls is set: the embedded server needs its own "
+                            + "certificate in zookeeper.embedded.keyStore (deploy/pki.sh makes zookeeper.p12)");
+                }
+                embedded.tls(Path.of(zk.embedded.keyStore), tls.trustStore(), tls.password());
+            }
             environment.lifecycle().manage(embedded);
             connectString = embedded.connectString();
         }
         CuratorLifecycle curator = new CuratorLifecycle(connectString, zk.sessionTimeout.toJavaDuration(),
-                zk.connectionTimeout.toJavaDuration());
+                zk.connectionTimeout.toJavaDuration(), tls == null ? ZooKeeperTls.plainClientConfig()
+                        : tls.clientConfig(), acls);
         environment.lifecycle().manage(curator);
 
         Clock clock = Clock.systemUTC();
@@ -123,6 +142,7 @@ public class HostwatchApplication extends Application<HostwatchConfiguration> {
         environment.lifecycle().manage(new Managed() {
             @Override
             public void start() {
+                ZkTree.secure(curator.client(), acls);
                 view.start();
                 view.awaitInitialized(zk.connectionTimeout.toMilliseconds() * 2);
                 storage.start();
@@ -151,7 +171,8 @@ public class HostwatchApplication extends Application<HostwatchConfiguration> {
         environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(new JsonErrorHandler()));
         environment.jersey().register(new GroupsResource(view, nova.statusLookup(),
                 new OperatorStore(curator.client())));
-        environment.jersey().register(new DetectorResource(detector, security.status()));
+        environment.jersey().register(new DetectorResource(detector, security.status(), zkSecurity.status()));
+        environment.jersey().register(new EnrollmentResource(new EnrollmentStore(curator.client(), acls)));
         environment.jersey().register(new HistoryResource(view, new VerdictHistory(curator.client(),
                 zk.connectionTimeout.toJavaDuration().multipliedBy(2)),
                 curator.client().getZookeeperClient()::isConnected));

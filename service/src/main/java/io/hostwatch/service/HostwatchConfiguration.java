@@ -94,7 +94,7 @@ public class HostwatchConfiguration extends Configuration {
         return masakari;
     }
 
-    /** {@code security.*}: the insecure opt-in; see docs/security.md. */
+    /** {@code security.*}: identities, enrollment and the insecure opt-in; see docs/security.md. */
     public Security getSecurity() {
         return security;
     }
@@ -122,20 +122,71 @@ public class HostwatchConfiguration extends Configuration {
         public Duration connectionTimeout = Duration.seconds(3);
         @Valid @NotNull @JsonProperty
         public Embedded embedded = new Embedded();
+        /** TLS and the service's X.509 identity; unset = plain text (loopback only unless allowInsecure). */
+        @Valid @NotNull @JsonProperty
+        public Tls tls = new Tls();
+
+        /** True when {@code zookeeper.tls} is configured. */
+        @JsonIgnore
+        public boolean tlsEnabled() {
+            return tls != null && tls.keyStore != null && !tls.keyStore.isBlank();
+        }
+    }
+
+    /** {@code zookeeper.tls.*}: PKCS12 (or .jks) stores made e.g. by deploy/pki.sh; all three or none. */
+    public static class Tls {
+        /** The service's key store: its certificate's subject is the service identity. */
+        @JsonProperty
+        public String keyStore;
+        /** The CA that signed the ZooKeeper servers' (and every client's) certificates. */
+        @JsonProperty
+        public String trustStore;
+        /** File whose first line is the stores' password. */
+        @JsonProperty
+        public String passwordFile;
+
+        @JsonIgnore
+        @ValidationMethod(message = "zookeeper.tls needs all of keyStore, trustStore and passwordFile, or none")
+        public boolean isComplete() {
+            boolean any = keyStore != null || trustStore != null || passwordFile != null;
+            return !any || (keyStore != null && trustStore != null && passwordFile != null);
+        }
     }
 
     /** {@code security.*}. */
     public static class Security {
-        /** Listening beyond loopback without protection needs this; logged at every start. */
+        /** Listening beyond loopback without protection (REST, admin, ZooKeeper) needs this; logged at every start. */
         @JsonProperty
         public boolean allowInsecure;
+        /** The ZooKeeper identity of a member host, {@code {host}} replaced by its name. */
+        @NotEmpty @JsonProperty
+        public String hostIdentity = "CN={host},OU=hosts,O=hostwatch";
+        /** Member addresses must fall in one of these CIDRs; empty = any literal address. */
+        @NotNull @JsonProperty
+        public List<String> memberNetworks = List.of();
+        /** Largest self-fence deadline ({@code fenceAfterMillis}) a registration may declare. */
+        @NotNull @JsonProperty
+        public Duration maxFenceAfter = Duration.days(1);
+        /** Most members accepted per group (fake members would dilute the brake). */
+        @Min(1) @JsonProperty
+        public int maxMembersPerGroup = 10_000;
     }
 
     /** {@code zookeeper.embedded.*}. */
     public static class Embedded {
-        /** Address to listen on; empty = all interfaces, like a stock ZooKeeper. */
+        /**
+         * Address to listen on; empty = 127.0.0.1 without TLS, all interfaces with TLS. Any other
+         * address without TLS needs {@code security.allowInsecure}.
+         */
         @JsonProperty
         public String address;
+        /**
+         * The embedded server's own key store (a certificate whose SANs name the address clients
+         * dial); with {@code zookeeper.tls} set it is required, and {@code port} is then the TLS port
+         * (there is no plain-text port).
+         */
+        @JsonProperty
+        public String keyStore;
         @Min(1) @Max(65535) @JsonProperty
         public int port = 2181;
         @NotEmpty @JsonProperty

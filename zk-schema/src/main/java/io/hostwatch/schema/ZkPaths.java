@@ -8,7 +8,8 @@ import java.util.Optional;
  *
  * <pre>
  * /hostwatch
- *   /members/{group}/{host}      EPHEMERAL   MemberRegistration  written by the member agent
+ *   /members/{group}/{host}      PERSISTENT  (none)              enrollment, created by an operator (service)
+ *   /members/{group}/{host}/heartbeat  EPHEMERAL  MemberRegistration  written by the member agent
  *   /verdicts/{group}/{host}     PERSISTENT  Verdict             written by the leader, epoch-guarded
  *   /detector/leader             (recipe)    LeaderLatch         written by Curator
  *   /detector/epoch              PERSISTENT  EpochRecord         bumped by each new leader; its version is the epoch
@@ -30,6 +31,9 @@ public final class ZkPaths {
     public static final String NOVA = ROOT + "/nova";
     public static final String HISTORY = ROOT + "/history";
 
+    /** Name of the heartbeat node under a member's enrollment node. */
+    private static final String HEARTBEAT = "heartbeat";
+
     /** Largest znode payload hostwatch writes or accepts (ZooKeeper's own limit is 1 MiB). */
     public static final int MAX_RECORD_BYTES = 64 * 1024;
 
@@ -42,6 +46,20 @@ public final class ZkPaths {
 
     public static String member(MemberId id) {
         return MEMBERS + "/" + id.group() + "/" + id.host();
+    }
+
+    /** The member's heartbeat: EPHEMERAL child of its enrollment node {@link #member(MemberId)}. */
+    public static String heartbeat(MemberId id) {
+        return member(id) + "/" + HEARTBEAT;
+    }
+
+    /** The member whose heartbeat {@code path} is ({@code /hostwatch/members/{group}/{host}/heartbeat}), if it is one. */
+    public static Optional<MemberId> parseHeartbeat(String path) {
+        String suffix = "/" + HEARTBEAT;
+        if (path == null || !path.endsWith(suffix)) {
+            return Optional.empty();
+        }
+        return parse(MEMBERS, path.substring(0, path.length() - suffix.length()));
     }
 
     public static String verdictGroup(String group) {

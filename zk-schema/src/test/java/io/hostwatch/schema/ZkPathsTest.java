@@ -59,6 +59,18 @@ class ZkPathsTest {
     }
 
     @Test
+    void heartbeatIsTheEphemeralChildOfTheEnrollment() {
+        assertThat(ZkPaths.heartbeat(ID)).isEqualTo("/hostwatch/members/compute/host1/heartbeat");
+        assertThat(ZkPaths.parseHeartbeat(ZkPaths.heartbeat(ID))).contains(ID);
+        assertThat(ZkPaths.parseHeartbeat(ZkPaths.member(ID))).isEmpty();
+        assertThat(ZkPaths.parseHeartbeat(ZkPaths.member(ID) + "/other")).isEmpty();
+        assertThat(ZkPaths.parseHeartbeat(ZkPaths.MEMBERS + "/compute/heartbeat")).isEmpty();
+        assertThat(ZkPaths.parseHeartbeat(ZkPaths.heartbeat(ID) + "/heartbeat")).isEmpty();
+        assertThat(ZkPaths.parseHeartbeat(ZkPaths.VERDICTS + "/compute/host1/heartbeat")).isEmpty();
+        assertThat(ZkPaths.parseHeartbeat(null)).isEmpty();
+    }
+
+    @Test
     void buildsHistoryPaths() {
         assertThat(ZkPaths.HISTORY).isEqualTo("/hostwatch/history");
         assertThat(ZkPaths.historyGroup("compute")).isEqualTo("/hostwatch/history/compute");

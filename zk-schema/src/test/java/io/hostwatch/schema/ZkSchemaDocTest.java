@@ -48,13 +48,14 @@ class ZkSchemaDocTest {
     void memberAndVerdictTemplatesHaveRows() {
         assertThat(table).containsKeys(
                 ZkPaths.MEMBERS + "/{group}/{host}", ZkPaths.VERDICTS + "/{group}/{host}",
-                memberTemplate(), verdictTemplate(), memberGroupTemplate(), verdictGroupTemplate());
+                memberTemplate(), heartbeatTemplate(), verdictTemplate(), memberGroupTemplate(),
+                verdictGroupTemplate());
     }
 
     @Test
     void everyRowIsAPathTheCodeKnows() throws IllegalAccessException {
         Set<String> known = new LinkedHashSet<>(ZkPathsTest.pathConstants());
-        known.addAll(List.of(memberTemplate(), verdictTemplate(), memberGroupTemplate(), verdictGroupTemplate(),
+        known.addAll(List.of(memberTemplate(), heartbeatTemplate(), verdictTemplate(), memberGroupTemplate(), verdictGroupTemplate(),
                 ZkPaths.MAINTENANCE + "/{group}/{host}", ZkPaths.BRAKES + "/{group}", ZkPaths.NOVA + "/{group}",
                 ZkPaths.NOVA + "/{group}/{host}", historyGroupTemplate(), historyTemplate(), historyEntryTemplate()));
         assertThat(known).as("paths in the table of docs/%s that ZkPaths does not build", DOC)
@@ -63,8 +64,10 @@ class ZkSchemaDocTest {
 
     @Test
     void rowsStateModeAndRecordOfTheDataNodes() {
-        assertThat(row(memberTemplate()).get(1)).contains("EPHEMERAL");
-        assertThat(row(memberTemplate()).get(3)).contains("MemberRegistration");
+        assertThat(row(memberTemplate()).get(1)).contains("PERSISTENT");
+        assertThat(row(memberTemplate()).get(2)).contains("enroll");
+        assertThat(row(heartbeatTemplate()).get(1)).contains("EPHEMERAL");
+        assertThat(row(heartbeatTemplate()).get(3)).contains("MemberRegistration");
         assertThat(row(verdictTemplate()).get(1)).contains("PERSISTENT");
         assertThat(row(verdictTemplate()).get(2)).contains("epoch");
         assertThat(row(verdictTemplate()).get(3)).contains("Verdict");
@@ -106,6 +109,11 @@ class ZkSchemaDocTest {
 
     private static String memberTemplate() {
         return template(ZkPaths.member(MemberId.of("group", "host")), "/group/host", "/{group}/{host}");
+    }
+
+    private static String heartbeatTemplate() {
+        return template(ZkPaths.heartbeat(MemberId.of("group", "host")), "/group/host/heartbeat",
+                "/{group}/{host}/heartbeat");
     }
 
     private static String verdictTemplate() {

@@ -21,6 +21,9 @@ public final class AgentProcess extends ChildJvm {
         List<String> args = new ArrayList<>(List.of("agent", "--zk", zk, "--group", group, "--host", host,
                 "--address", address, "--storage", storage.toString(), "--session-timeout", sessionTimeout));
         args.addAll(List.of(extra));
+        if (!args.contains("--zk-tls-keystore")) {
+            args.addAll(Protection.agentArgs(zk, group, host));
+        }
         if (!args.contains("--isolation-address")) {
             // Tests contact loopback only: never let the agent probe the machine's real gateway.
             args.addAll(List.of("--isolation-address", "127.0.0.1"));

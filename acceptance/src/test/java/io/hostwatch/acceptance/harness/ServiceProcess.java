@@ -57,9 +57,30 @@ public final class ServiceProcess extends ChildJvm {
         args.add("-Ddw.zookeeper.sessionTimeout=" + sessionTimeout);
         args.add("-Ddw.storage.root=" + storage);
         args.add("-Ddw.logging.level=INFO");
+        args.addAll(Protection.serviceArgs());
         overrides.forEach((k, v) -> args.add("-Ddw." + k + "=" + v));
         List<String> command = config == null ? List.of("server") : List.of("server", config.toString());
         return new ServiceProcess(name, prefix, args, command, port, admin);
+    }
+
+    /**
+     * Starts a service instance with its embedded ZooKeeper and nothing protected or bound by the
+     * harness: the service's own defaults decide where it listens (the loopback default).
+     *
+     * @param overrides further {@code dw.} settings, e.g. {@code zookeeper.embedded.address -> 0.0.0.0}
+     */
+    public static ServiceProcess startEmbedded(String name, Path dataDir, Map<String, String> overrides) {
+        int port = freePort();
+        int admin = freePort();
+        List<String> args = new ArrayList<>();
+        args.add("-Ddw.server.applicationConnectors[0].port=" + port);
+        args.add("-Ddw.server.adminConnectors[0].port=" + admin);
+        args.add("-Ddw.zookeeper.embedded.port=" + freePort());
+        args.add("-Ddw.zookeeper.embedded.dataDir=" + dataDir.resolve("zookeeper"));
+        args.add("-Ddw.storage.root=" + dataDir.resolve("storage"));
+        args.add("-Ddw.logging.level=INFO");
+        overrides.forEach((k, v) -> args.add("-Ddw." + k + "=" + v));
+        return new ServiceProcess(name, List.of(), args, List.of("server"), port, admin);
     }
 
     public String url() {

@@ -4,7 +4,10 @@ import java.io.File;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingServer;
 
-/** Real ZooKeeper servers for tests, with a short tick so that short session timeouts are honoured. */
+/**
+ * Real ZooKeeper servers for tests, with a short tick so that short session timeouts are honoured;
+ * protected (TLS, x509, enforced authentication) unless {@link Protection} is off.
+ */
 public final class ZooKeeperServers {
     /** Tick of test servers: sessions of 1 s to 10 s are allowed. */
     public static final int TICK_MILLIS = 500;
@@ -13,12 +16,14 @@ public final class ZooKeeperServers {
     }
 
     public static TestingServer start() throws Exception {
+        Protection.secureServers();
         System.setProperty("zookeeper.admin.enableServer", "false");
         InstanceSpec spec = new InstanceSpec(null, -1, -1, -1, true, -1, TICK_MILLIS, -1);
         return new TestingServer(spec, true);
     }
 
     public static TestingServer start(File dataDir, int port) throws Exception {
+        Protection.secureServers();
         System.setProperty("zookeeper.admin.enableServer", "false");
         InstanceSpec spec = new InstanceSpec(dataDir, port, -1, -1, true, -1, TICK_MILLIS, -1);
         return new TestingServer(spec, true);

@@ -1,6 +1,7 @@
 package io.hostwatch.client.agent;
 
 import io.hostwatch.client.Durations;
+import io.hostwatch.client.zk.ZkTls;
 import io.hostwatch.schema.HostwatchException;
 import io.hostwatch.schema.MemberId;
 import io.hostwatch.schema.Names;
@@ -46,6 +47,7 @@ import java.util.regex.Pattern;
  *        never FENCED
  * @param isolationResponseTimeout how long the isolation response may run before it is killed and
  *        counts as failed (default 30 s)
+ * @param zkTls TLS settings and identity for ZooKeeper; {@code null} for a plain-text client
  */
 public record AgentConfig(
         String group,
@@ -64,7 +66,8 @@ public record AgentConfig(
         List<String> isolationAddresses,
         Duration fenceAfter,
         String isolationResponse,
-        Duration isolationResponseTimeout) {
+        Duration isolationResponseTimeout,
+        ZkTls zkTls) {
 
     public static final Duration DEFAULT_FENCE_AFTER = Duration.ofSeconds(30);
     public static final Duration DEFAULT_ISOLATION_RESPONSE_TIMEOUT = Duration.ofSeconds(30);
@@ -244,6 +247,7 @@ public record AgentConfig(
         private Duration fenceAfter;
         private String isolationResponse;
         private Duration isolationResponseTimeout;
+        private ZkTls zkTls;
 
         private Builder(String host, String address, String connectString, Path storageRoot) {
             this.host = host;
@@ -319,11 +323,18 @@ public record AgentConfig(
             return this;
         }
 
+        /** ZooKeeper over TLS with this identity; {@code null} (the default) for plain text. */
+        public Builder zkTls(ZkTls value) {
+            this.zkTls = value;
+            return this;
+        }
+
         /** @throws HostwatchException when a setting is invalid */
         public AgentConfig build() {
             return new AgentConfig(group, host, address, connectString, storageRoot, sessionTimeout,
                     connectionTimeout, storageInterval, healthCommand, pidFile, healthInterval, healthFailures,
-                    registrationWait, isolationAddresses, fenceAfter, isolationResponse, isolationResponseTimeout);
+                    registrationWait, isolationAddresses, fenceAfter, isolationResponse, isolationResponseTimeout,
+                    zkTls);
         }
     }
 
@@ -335,6 +346,7 @@ public record AgentConfig(
                 + (pidFile != null ? " pid-file=" + pidFile : "")
                 + " isolation=" + (isolationAddresses.isEmpty() ? "default-gateway" : isolationAddresses)
                 + " fence-after=" + Durations.format(fenceAfter)
-                + (isolationResponse != null ? " isolation-response" : "") + "]";
+                + (isolationResponse != null ? " isolation-response" : "")
+                + (zkTls != null ? " zk-tls=" + zkTls.keyStore() : "") + "]";
     }
 }

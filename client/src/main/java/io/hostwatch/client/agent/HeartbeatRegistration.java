@@ -8,23 +8,29 @@ import io.hostwatch.schema.ZkPaths;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.WatcherRemoveCuratorFramework;
+import org.apache.curator.framework.api.ACLProvider;
 import org.apache.curator.framework.api.CuratorWatcher;
 import org.apache.curator.framework.recipes.nodes.PersistentNode;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The network heartbeat: holds the EPHEMERAL znode {@code /hostwatch/members/{group}/{host}}, with
- * a {@link MemberRegistration} as its data, for the client's ZooKeeper session. A Curator
+ * The network heartbeat: holds the EPHEMERAL znode {@code /hostwatch/members/{group}/{host}/heartbeat},
+ * with a {@link MemberRegistration} as its data, for the client's ZooKeeper session. A Curator
  * {@link PersistentNode} keeps it there: when the session expires ZooKeeper deletes the znode, and
  * it is created again once a new session is established.
  *
@@ -33,6 +39,11 @@ import org.slf4j.LoggerFactory;
  * znode owned by another session. {@link #start()} never takes it over (a live duplicate agent
  * would then be hidden); it waits, bounded, for ZooKeeper to expire it. While the connection is
  * SUSPENDED nothing here changes; the detector judges the znode, never this client's state.
+ *
+ * <p>In a protected ensemble the parent {@code /hostwatch/members/{group}/{host}} is this host's
+ * enrollment, created by an operator with CREATE and DELETE for this host's identity only; the
+ * heartbeat gets {@link #aclProvider(boolean) its ACL} (this identity ALL, everyone READ). Without
+ * TLS the parent is created on demand like any container.
  *
  * <p>Only one agent per host may run; two agents started at once for the same host are not
  * detected after the start-up check.
@@ -56,7 +67,7 @@ public final class HeartbeatRegistration implements Closeable {
     public HeartbeatRegistration(CuratorFramework client, MemberRegistration registration, Duration maxWait) {
         this.client = client;
         this.registration = registration;
-        this.path = ZkPaths.member(registration.id());
+        this.path = ZkPaths.heartbeat(registration.id());
         this.maxWait = maxWait;
     }
 
@@ -159,6 +170,28 @@ public final class HeartbeatRegistration implements Closeable {
             closeNode();
             log.info("heartbeat znode {} removed", path);
         }
+    }
+
+    /**
+     * The ACLs of what the agent creates: with an identity, ALL for that identity (ZooKeeper's
+     * {@code auth} scheme, i.e. the certificate's subject) and READ for everyone; without one, open.
+     */
+    public static ACLProvider aclProvider(boolean identified) {
+        // A mutable-backed list: ZooKeeper's client asks it contains(null), which List.of() refuses.
+        List<ACL> acl = identified ? Collections.unmodifiableList(new ArrayList<>(List.of(
+                new ACL(ZooDefs.Perms.ALL, ZooDefs.Ids.AUTH_IDS),
+                new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE)))) : ZooDefs.Ids.OPEN_ACL_UNSAFE;
+        return new ACLProvider() {
+            @Override
+            public List<ACL> getDefaultAcl() {
+                return acl;
+            }
+
+            @Override
+            public List<ACL> getAclForPath(String p) {
+                return acl;
+            }
+        };
     }
 
     private PersistentNode newNode() {

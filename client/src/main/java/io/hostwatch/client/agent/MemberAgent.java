@@ -2,6 +2,7 @@ package io.hostwatch.client.agent;
 
 import io.hostwatch.client.Durations;
 import io.hostwatch.client.HostwatchVersion;
+import io.hostwatch.client.zk.ZkTls;
 import io.hostwatch.schema.HostwatchException;
 import io.hostwatch.schema.MemberId;
 import io.hostwatch.schema.MemberRegistration;
@@ -11,6 +12,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
@@ -157,7 +159,10 @@ public final class MemberAgent implements Closeable {
         startIsolationGuard();
 
         registrationLoop = new RegistrationLoop(client, config.connectString(),
-                () -> new HeartbeatRegistration(client, newRegistration(), config.registrationWait()),
+                () -> {
+                    requireEnrollment();
+                    return new HeartbeatRegistration(client, newRegistration(), config.registrationWait());
+                },
                 MAX_REGISTRATION_BACKOFF, this::registered);
         registrationLoop.start();
         log.info("member {} running; registering its heartbeat znode in the background", id);
@@ -190,12 +195,39 @@ public final class MemberAgent implements Closeable {
                 .sessionTimeoutMs((int) config.sessionTimeout().toMillis())
                 .connectionTimeoutMs((int) config.connectionTimeout().toMillis())
                 .retryPolicy(new ExponentialBackoffRetry(250, 10, 2_000))
+                .zkClientConfig(ZkTls.clientConfig(Optional.ofNullable(config.zkTls())))
+                .aclProvider(HeartbeatRegistration.aclProvider(config.zkTls() != null))
                 .build();
         client = c; // closed by release() if anything below fails
         c.getConnectionStateListenable().addListener((cf, newState) -> logConnectionState(newState));
-        log.info("connecting to ZooKeeper at {} (session timeout {})", config.connectString(),
-                Durations.format(config.sessionTimeout()));
+        log.info("connecting to ZooKeeper at {} (session timeout {}) {}", config.connectString(),
+                Durations.format(config.sessionTimeout()), config.zkTls() == null ? "in plain text, no identity"
+                        : "over TLS as " + config.zkTls().subject().orElse("(no certificate)"));
         c.start(); // connects in the background, for as long as it takes
+    }
+
+    /**
+     * With an identity, the host must have been enrolled (its node {@code /hostwatch/members/{group}/{host}}
+     * exists): a protected ensemble refuses anything else, so each registration attempt says so at
+     * once rather than after the registration wait. Once an operator enrolls the host, the next
+     * attempt registers it.
+     */
+    private void requireEnrollment() {
+        if (config.zkTls() == null) {
+            return;
+        }
+        String enrollment = ZkPaths.member(id);
+        try {
+            if (client.checkExists().forPath(enrollment) == null) {
+                throw new HostwatchException("host " + id.host() + " is not enrolled in group " + id.group() + " ("
+                        + enrollment + " does not exist): an operator enrolls it first with 'hostwatch enroll "
+                        + id.group() + " " + id.host() + "' (docs/security.md)");
+            }
+        } catch (HostwatchException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new HostwatchException("cannot check the enrollment " + enrollment + ": " + e.getMessage(), e);
+        }
     }
 
     private void startIsolationGuard() {

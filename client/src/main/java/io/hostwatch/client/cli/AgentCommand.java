@@ -3,6 +3,7 @@ package io.hostwatch.client.cli;
 import io.hostwatch.client.Durations;
 import io.hostwatch.client.agent.AgentConfig;
 import io.hostwatch.client.agent.MemberAgent;
+import io.hostwatch.client.zk.ZkTls;
 import io.hostwatch.schema.HostwatchException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,7 +38,8 @@ import picocli.CommandLine.Spec;
                     + "dashes (zk, group, host, address, storage, session-timeout, connection-timeout, "
                     + "storage-interval, health-command, pid-file, health-interval, health-failures, "
                     + "registration-wait, isolation-address, fence-after, isolation-response, "
-                    + "isolation-response-timeout, ready-file); '#' starts a comment; flags given on the command line win; "
+                    + "isolation-response-timeout, ready-file, zk-tls-keystore, zk-tls-truststore, "
+                    + "zk-tls-password-file); '#' starts a comment; flags given on the command line win; "
                     + "several isolation addresses are separated by commas. Example:",
             "  zk: zk1:2181,zk2:2181",
             "  host: compute-17",
@@ -128,6 +130,20 @@ public final class AgentCommand implements Callable<Integer> {
                     + "removed at stop; its directory must exist. For scripts that wait for the agent.")
     Path readyFile;
 
+    @Option(names = "--zk-tls-keystore", paramLabel = "FILE",
+            description = "Speak TLS to ZooKeeper with this host's key store (PKCS12, or JKS by name): its "
+                    + "certificate is this host's identity (docs/security.md). Needs --zk-tls-truststore "
+                    + "and --zk-tls-password-file.")
+    Path zkTlsKeystore;
+
+    @Option(names = "--zk-tls-truststore", paramLabel = "FILE",
+            description = "Trust store holding the CA of the ZooKeeper servers' certificates.")
+    Path zkTlsTruststore;
+
+    @Option(names = "--zk-tls-password-file", paramLabel = "FILE",
+            description = "File whose first line is the password of both stores.")
+    Path zkTlsPasswordFile;
+
     @Option(names = "--config", paramLabel = "FILE", description = "Settings file of 'key: value' lines (see below).")
     Path config;
 
@@ -201,7 +217,23 @@ public final class AgentCommand implements Callable<Integer> {
                 .isolationResponse(s.get(isolationResponse, "isolation-response", Function.identity()))
                 .isolationResponseTimeout(s.get(isolationResponseTimeout, "isolation-response-timeout",
                         Durations::parse))
+                .zkTls(zkTls(s))
                 .build();
+    }
+
+    /** The TLS settings: none, or all three of key store, trust store and password file. */
+    private ZkTls zkTls(Setting s) {
+        Path keyStore = s.get(zkTlsKeystore, "zk-tls-keystore", Path::of);
+        Path trustStore = s.get(zkTlsTruststore, "zk-tls-truststore", Path::of);
+        Path passwordFile = s.get(zkTlsPasswordFile, "zk-tls-password-file", Path::of);
+        if (keyStore == null && trustStore == null && passwordFile == null) {
+            return null;
+        }
+        if (keyStore == null || trustStore == null || passwordFile == null) {
+            throw new ParameterException(spec.commandLine(), "ZooKeeper TLS needs all of --zk-tls-keystore, "
+                    + "--zk-tls-truststore and --zk-tls-password-file");
+        }
+        return ZkTls.fromPasswordFile(keyStore, trustStore, passwordFile);
     }
 
     /** A config file's list of addresses: separated by commas and/or blanks. */

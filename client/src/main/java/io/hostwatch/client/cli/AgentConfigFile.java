@@ -31,7 +31,8 @@ final class AgentConfigFile {
     static final Set<String> KEYS = Set.of("zk", "group", "host", "address", "storage", "session-timeout",
             "connection-timeout", "storage-interval", "health-command", "pid-file", "health-interval",
             "health-failures", "registration-wait", "isolation-address", "fence-after", "isolation-response",
-            "isolation-response-timeout", "ready-file");
+            "isolation-response-timeout", "ready-file", "zk-tls-keystore", "zk-tls-truststore",
+            "zk-tls-password-file");
 
     private AgentConfigFile() {
     }

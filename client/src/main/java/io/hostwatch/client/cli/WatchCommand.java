@@ -3,8 +3,11 @@ package io.hostwatch.client.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import io.hostwatch.client.watch.VerdictSubscriber;
+import io.hostwatch.client.zk.ZkTls;
+import io.hostwatch.schema.HostwatchException;
 import io.hostwatch.schema.Names;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -68,6 +71,19 @@ public final class WatchCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     Duration connectTimeout;
 
+    @Option(names = "--zk-tls-keystore", paramLabel = "FILE",
+            description = "Speak TLS to ZooKeeper with this key store (a reader identity, docs/security.md); "
+                    + "needs --zk-tls-truststore and --zk-tls-password-file.")
+    Path zkTlsKeystore;
+
+    @Option(names = "--zk-tls-truststore", paramLabel = "FILE",
+            description = "Trust store holding the CA of the ZooKeeper servers' certificates.")
+    Path zkTlsTruststore;
+
+    @Option(names = "--zk-tls-password-file", paramLabel = "FILE",
+            description = "File whose first line is the password of both stores.")
+    Path zkTlsPasswordFile;
+
     @Option(names = "--verbose", description = "Log what ZooKeeper and Curator do, and print stack traces.")
     boolean verbose;
 
@@ -88,7 +104,7 @@ public final class WatchCommand implements Callable<Integer> {
             subscriber = VerdictSubscriber.builder(zk, sessionTimeout)
                     .connectionTimeout(sessionTimeout.compareTo(CONNECTION_TIMEOUT) < 0 ? sessionTimeout
                             : CONNECTION_TIMEOUT)
-                    .group(group == null ? null : Names.group(group)).listener(printer).build();
+                    .group(group == null ? null : Names.group(group)).listener(printer).tls(tls()).build();
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, "--zk '" + zk + "': " + e.getMessage(), e);
         }
@@ -108,6 +124,21 @@ public final class WatchCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return ExitCodes.OK;
+    }
+
+    private ZkTls tls() {
+        if (zkTlsKeystore == null && zkTlsTruststore == null && zkTlsPasswordFile == null) {
+            return null;
+        }
+        if (zkTlsKeystore == null || zkTlsTruststore == null || zkTlsPasswordFile == null) {
+            throw new CliException(ExitCodes.USAGE, "ZooKeeper TLS needs all of --zk-tls-keystore, "
+                    + "--zk-tls-truststore and --zk-tls-password-file");
+        }
+        try {
+            return ZkTls.fromPasswordFile(zkTlsKeystore, zkTlsTruststore, zkTlsPasswordFile);
+        } catch (HostwatchException e) {
+            throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
+        }
     }
 
     /** ZooKeeper's and Curator's logging would mix stack traces into a terminal's output. */

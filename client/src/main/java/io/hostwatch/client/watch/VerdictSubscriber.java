@@ -1,5 +1,6 @@
 package io.hostwatch.client.watch;
 
+import io.hostwatch.client.zk.ZkTls;
 import io.hostwatch.schema.Names;
 import java.io.Closeable;
 import java.time.Duration;
@@ -78,6 +79,7 @@ public interface VerdictSubscriber extends Closeable {
         private Duration connectionTimeout = Duration.ofSeconds(3);
         private String group;
         private VerdictListener listener;
+        private ZkTls tls;
 
         private Builder(CuratorFramework client, String connectString, Duration sessionTimeout) {
             this.client = client;
@@ -103,12 +105,21 @@ public interface VerdictSubscriber extends Closeable {
             return this;
         }
 
+        /**
+         * The subscriber's own client speaks TLS with this identity (a reader certificate, see
+         * docs/security.md); default plain text. Ignored for a subscriber on an existing client.
+         */
+        public Builder tls(ZkTls value) {
+            this.tls = value;
+            return this;
+        }
+
         public VerdictSubscriber build() {
             if (listener == null) {
                 throw new IllegalStateException("a listener is required");
             }
             return new VerdictSubscriberImpl(client, connectString, sessionTimeout, connectionTimeout, group,
-                    listener);
+                    listener, tls);
         }
     }
 }

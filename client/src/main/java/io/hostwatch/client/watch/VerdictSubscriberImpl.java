@@ -1,5 +1,6 @@
 package io.hostwatch.client.watch;
 
+import io.hostwatch.client.zk.ZkTls;
 import io.hostwatch.schema.HostwatchException;
 import io.hostwatch.schema.Json;
 import io.hostwatch.schema.MemberId;
@@ -68,7 +69,7 @@ final class VerdictSubscriberImpl implements VerdictSubscriber {
     private boolean ready;
 
     VerdictSubscriberImpl(CuratorFramework client, String connectString, Duration sessionTimeout,
-                          Duration connectionTimeout, String group, VerdictListener listener) {
+                          Duration connectionTimeout, String group, VerdictListener listener, ZkTls tls) {
         String name = "hostwatch-subscriber-" + INSTANCES.incrementAndGet();
         this.ownsClient = client == null;
         this.curatorNotifier = ownsClient ? Executors.newSingleThreadExecutor(task -> daemon(task, name + "-curator"))
@@ -77,6 +78,7 @@ final class VerdictSubscriberImpl implements VerdictSubscriber {
                 .sessionTimeoutMs((int) sessionTimeout.toMillis())
                 .connectionTimeoutMs((int) connectionTimeout.toMillis())
                 .retryPolicy(new ExponentialBackoffRetry(200, 10, 2_000))
+                .zkClientConfig(ZkTls.clientConfig(Optional.ofNullable(tls)))
                 .runSafeService(curatorNotifier).build() : client;
         this.listener = listener;
         this.executor = Executors.newSingleThreadExecutor(task -> {
@@ -212,7 +214,7 @@ final class VerdictSubscriberImpl implements VerdictSubscriber {
         if (verdict) {
             ZkPaths.parse(ZkPaths.VERDICTS, node.getPath()).ifPresent(id -> verdictRead(id, node));
         } else {
-            ZkPaths.parse(ZkPaths.MEMBERS, node.getPath()).ifPresent(id -> memberRead(id, node));
+            ZkPaths.parseHeartbeat(node.getPath()).ifPresent(id -> memberRead(id, node));
         }
     }
 
@@ -226,7 +228,7 @@ final class VerdictSubscriberImpl implements VerdictSubscriber {
                 }
             });
         } else {
-            ZkPaths.parse(ZkPaths.MEMBERS, path).ifPresent(id -> {
+            ZkPaths.parseHeartbeat(path).ifPresent(id -> {
                 Known<MemberRegistration> last = members.remove(id);
                 memberView.remove(id);
                 if (last != null && ready) {

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
 class HeartbeatRegistrationTest {
     private static final MemberRegistration REGISTRATION = new MemberRegistration("compute", "h1", "10.0.0.1",
             "incarnation-1", Instant.parse("2030-01-01T00:00:00Z"), false, 1000, "test");
-    private static final String PATH = ZkPaths.member(REGISTRATION.id());
+    private static final String PATH = ZkPaths.heartbeat(REGISTRATION.id());
 
     private TestingServer server;
     private CuratorFramework client;

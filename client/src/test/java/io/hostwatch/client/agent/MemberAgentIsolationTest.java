@@ -87,7 +87,7 @@ class MemberAgentIsolationTest {
                 new RetryOneTime(100))) {
             c.start();
             assertThat(c.blockUntilConnected(10, TimeUnit.SECONDS)).isTrue();
-            return Json.read(c.getData().forPath(ZkPaths.member(ID)), MemberRegistration.class);
+            return Json.read(c.getData().forPath(ZkPaths.heartbeat(ID)), MemberRegistration.class);
         }
     }
 

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(90)
 class MemberAgentTest {
     private static final MemberId ID = MemberId.of("compute", "h1");
-    private static final String PATH = ZkPaths.member(ID);
+    private static final String PATH = ZkPaths.heartbeat(ID);
 
     @TempDir
     Path tmp;

@@ -72,7 +72,7 @@ class AgentProcessTest {
                 .redirectOutput(log.toFile())
                 .start();
 
-        String path = ZkPaths.member(ID);
+        String path = ZkPaths.heartbeat(ID);
         await().atMost(Duration.ofSeconds(30)).until(() -> observer.checkExists().forPath(path) != null);
         await().atMost(Duration.ofSeconds(5)).until(() -> slot().seq() >= 3);
 

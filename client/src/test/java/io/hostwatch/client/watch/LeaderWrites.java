@@ -69,6 +69,6 @@ final class LeaderWrites {
     /** Registers a member as its agent does: an ephemeral znode owned by {@code agent}'s session. */
     static void register(CuratorFramework agent, MemberRegistration r) throws Exception {
         agent.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL)
-                .forPath(ZkPaths.member(r.id()), Json.write(r));
+                .forPath(ZkPaths.heartbeat(r.id()), Json.write(r));
     }
 }

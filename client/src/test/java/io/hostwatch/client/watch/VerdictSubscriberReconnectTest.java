@@ -66,9 +66,9 @@ class VerdictSubscriberReconnectTest {
                     leader.publish(verdict(changing, State.SUSPECT, "suspect"));
                     leader.publish(verdict(changing, State.DEAD, "dead"));
                     writer.delete().forPath(ZkPaths.verdict(removed));
-                    agents.delete().forPath(ZkPaths.member(replaced));
+                    agents.delete().forPath(ZkPaths.heartbeat(replaced));
                     LeaderWrites.register(agents, registration(replaced, "inc-2"));
-                    agents.delete().forPath(ZkPaths.member(leaving));
+                    agents.delete().forPath(ZkPaths.heartbeat(leaving));
                     assertThat(rec.changes).as("nothing arrives while disconnected").isEmpty();
 
                     cluster.restartServer(subscriberServer);

@@ -165,8 +165,8 @@ class VerdictSubscriberTest {
             try {
                 KillSession.kill(subscriberClient.getZookeeperClient().getZooKeeper());
                 // While the subscriber is without a session: a member leaves, another is replaced, one joins.
-                agents.delete().forPath(ZkPaths.member(ids.get(0)));
-                agents.delete().forPath(ZkPaths.member(ids.get(1)));
+                agents.delete().forPath(ZkPaths.heartbeat(ids.get(0)));
+                agents.delete().forPath(ZkPaths.heartbeat(ids.get(1)));
                 LeaderWrites.register(agents, registration(ids.get(1), "inc-2"));
                 LeaderWrites.register(agents, registration(ids.get(20), "inc-1"));
             } catch (Exception e) {

@@ -76,7 +76,7 @@ public final class NovaActionStore {
         String parent = path.substring(0, path.lastIndexOf('/'));
         if (client.checkExists().forPath(parent) == null) {
             try {
-                client.create().creatingParentContainersIfNeeded().withMode(CreateMode.CONTAINER).forPath(parent);
+                client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(parent);
             } catch (KeeperException.NodeExistsException raced) {
                 // created concurrently: fine
             }

@@ -187,6 +187,8 @@ public final class NovaNotifier implements Closeable {
             if (record(start.intent())) {
                 dispatch(start.intent());
             }
+        } else if (plan instanceof NovaPlanner.Nothing nothing && nothing.why().startsWith("refused")) {
+            LOG.error("{}: Nova action {}", id, nothing.why());
         } else if (plan instanceof NovaPlanner.Attempt attempt) {
             // Recorded again under this epoch before every attempt: a deposed leader cannot start one.
             if (record(attempt.pending())) {

@@ -87,6 +87,17 @@ public final class NovaPlanner {
         if (v == null) {
             return new Nothing("no verdict");
         }
+        if (recorded != null && recorded.status() == NovaAction.Status.PENDING) {
+            // Recomputed from the configuration on every attempt: a record naming another Nova host
+            // (written by anyone but this service, or before a mapping change) is never acted on.
+            String expected = mapping.novaHost(v.host());
+            if (!Objects.equals(recorded.novaHost(), expected) || !Objects.equals(recorded.host(), v.host())
+                    || !Objects.equals(recorded.group(), v.group())) {
+                return new Nothing("refused: the recorded action names Nova host '" + recorded.novaHost()
+                        + "' for " + recorded.group() + "/" + recorded.host() + ", the configuration maps "
+                        + v.group() + "/" + v.host() + " to '" + expected + "'");
+            }
+        }
         if (fenced(v)) {
             if (recorded != null && recorded.kind() == NovaAction.Kind.FORCE_DOWN
                     && Objects.equals(recorded.incarnation(), v.incarnation())) {

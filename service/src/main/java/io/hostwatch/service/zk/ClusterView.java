@@ -189,7 +189,7 @@ public final class ClusterView implements Closeable {
     private void changed(ChildData node) {
         String path = node.getPath();
         try {
-            Optional<MemberId> member = ZkPaths.parse(ZkPaths.MEMBERS, path);
+            Optional<MemberId> member = ZkPaths.parseHeartbeat(path);
             if (member.isPresent()) {
                 MemberRegistration reg = Json.read(node.getData(), MemberRegistration.class);
                 if (!member.get().equals(reg.id())) {
@@ -224,7 +224,7 @@ public final class ClusterView implements Closeable {
 
     private void deleted(ChildData node) {
         String path = node.getPath();
-        Optional<MemberId> member = ZkPaths.parse(ZkPaths.MEMBERS, path);
+        Optional<MemberId> member = ZkPaths.parseHeartbeat(path);
         if (member.isPresent()) {
             MemberRegistration last = registrations.remove(member.get());
             if (last == null) {

@@ -171,6 +171,20 @@ class NovaPlannerTest {
 
     // ---- helpers -----------------------------------------------------------------------------
 
+    @Test
+    void aPendingRecordNamingAnotherNovaHostIsRefused() {
+        NovaAction a = pendingDown(INC);
+        NovaAction forged = new NovaAction(a.group(), a.host(), "victim.cloud.example.com", a.incarnation(), a.kind(),
+                a.status(), a.verdict(), a.reason(), a.serviceId(), a.attempts(), a.lastError(), a.masakari(),
+                a.requestedAt(), a.lastAttemptAt(), a.nextAttemptAt(), a.completedAt(), a.epoch(), a.updatedAt());
+        NovaPlanner.Plan plan = planner.plan(dead("host1", INC, null, 3), forged, NOW, 3);
+        assertThat(plan).isInstanceOf(NovaPlanner.Nothing.class);
+        assertThat(((NovaPlanner.Nothing) plan).why()).startsWith("refused").contains("victim.cloud.example.com")
+                .contains("host1.cloud.example.com");
+        assertThat(planner.plan(dead("host1", INC, null, 3), a, NOW, 3)).as("the configured one is attempted")
+                .isInstanceOf(NovaPlanner.Attempt.class);
+    }
+
     private static NovaAction pendingDown(String incarnation) {
         return new NovaAction("compute", "host1", "host1.cloud.example.com", incarnation, NovaAction.Kind.FORCE_DOWN,
                 NovaAction.Status.PENDING, State.DEAD, "hostwatch: DEAD", "9d3f8a3c-2b1e-4c5d-8f7a-0e1b2c3d4e5f", 0,

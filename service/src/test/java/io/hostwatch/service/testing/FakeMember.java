@@ -49,7 +49,7 @@ public final class FakeMember implements AutoCloseable {
         MemberRegistration reg = new MemberRegistration(id.group(), id.host(), address, incarnation.toString(),
                 Instant.now(), false, INTERVAL_MILLIS, "test");
         client.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL)
-                .forPath(ZkPaths.member(id), Json.write(reg));
+                .forPath(ZkPaths.heartbeat(id), Json.write(reg));
     }
 
     private synchronized void writeSlot() {
