@@ -27,8 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Enrollment on real processes in protected mode: an agent with a valid certificate that is not
- * enrolled is refused with a clear message and registers nothing; {@code hostwatch enroll}
- * (single host and inventory) lets it in; a host's certificate cannot register another host.
+ * enrolled is refused with a clear message and registers nothing, and registers by itself once
+ * {@code hostwatch enroll} lets it in (single host and inventory); a host's certificate cannot
+ * register another host.
  */
 @Timeout(300)
 class EnrollmentIT {
@@ -46,16 +47,21 @@ class EnrollmentIT {
                      Map.of("detection.recheckInterval", "2s"))) {
             Cluster.awaitLeader(service);
 
-            try (AgentProcess early = agent(zk, "newhost", pki.host("newhost"), "--registration-wait", "3s")) {
-                assertThat(early.waitForExit(90)).isEqualTo(1);
-                assertThat(early.output()).contains("host newhost is not enrolled in group compute")
-                        .contains("hostwatch enroll compute newhost");
-            }
+            try (AgentProcess waiting = agent(zk, "newhost", pki.host("newhost"))) {
+                await("refused as not enrolled").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300))
+                        .failFast("agent exited", () -> !waiting.isAlive())
+                        .until(() -> waiting.output().contains("host newhost is not enrolled in group compute"));
+                assertThat(waiting.output()).contains("hostwatch enroll compute newhost");
+                assertThat(Rest.get(service.url() + "/v1/groups/compute/members/newhost").status()).isEqualTo(404);
 
-            Run enrolled = hostwatch(service, "enroll", "compute", "newhost");
-            assertThat(enrolled.exit()).isZero();
-            assertThat(enrolled.out()).contains("compute/newhost: enrolled for CN=newhost,OU=hosts,O=hostwatch");
-            assertThat(hostwatch(service, "enroll", "compute", "newhost").out()).contains("already enrolled");
+                Run enrolled = hostwatch(service, "enroll", "compute", "newhost");
+                assertThat(enrolled.exit()).isZero();
+                assertThat(enrolled.out()).contains("compute/newhost: enrolled for CN=newhost,OU=hosts,O=hostwatch");
+                assertThat(hostwatch(service, "enroll", "compute", "newhost").out()).contains("already enrolled");
+                await("newhost RUNNING once enrolled").atMost(Duration.ofSeconds(120))
+                        .pollInterval(Duration.ofMillis(300))
+                        .until(() -> "RUNNING".equals(Rest.state(service.url(), "compute", "newhost")));
+            }
 
             Path inventory = storage.resolve("inventory.txt");
             Files.writeString(inventory, "# two more\ninv1\ncompute inv2\n", StandardCharsets.UTF_8);
@@ -66,13 +72,13 @@ class EnrollmentIT {
             assertThat(Rest.get(service.url() + "/v1/groups/compute/members/nobody/enrollment").status())
                     .isEqualTo(404);
 
-            try (AgentProcess ok = agent(zk, "newhost", pki.host("newhost"));
-                 AgentProcess impostor = agent(zk, "inv1", pki.host("thief"), "--registration-wait", "3s")) {
-                await("newhost RUNNING").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300))
-                        .until(() -> "RUNNING".equals(Rest.state(service.url(), "compute", "newhost")));
-                assertThat(impostor.waitForExit(90)).as("thief's certificate cannot register inv1").isEqualTo(1);
-                assertThat(impostor.output()).contains("heartbeat znode /hostwatch/members/compute/inv1/heartbeat");
-                assertThat(Rest.get(service.url() + "/v1/groups/compute/members/inv1").status()).isEqualTo(404);
+            try (AgentProcess impostor = agent(zk, "inv1", pki.host("thief"), "--registration-wait", "2s")) {
+                await("the thief's attempt fails").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300))
+                        .failFast("agent exited", () -> !impostor.isAlive())
+                        .until(() -> impostor.output().contains("registration not possible yet"));
+                assertThat(impostor.output()).contains("/hostwatch/members/compute/inv1/heartbeat");
+                assertThat(Rest.get(service.url() + "/v1/groups/compute/members/inv1").status())
+                        .as("thief's certificate cannot register inv1").isEqualTo(404);
             }
         }
     }

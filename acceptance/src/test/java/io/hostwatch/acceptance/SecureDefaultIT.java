@@ -38,7 +38,7 @@ class SecureDefaultIT {
     void withoutTlsEverythingListensOnLoopbackOnly() throws Exception {
         try (ServiceProcess s = ServiceProcess.startEmbedded("service-default", dir, Map.of())) {
             JsonNode security = awaitDetector(s).path("security");
-            assertThat(security.path("zookeeperTls").asBoolean()).isFalse();
+            assertThat(security.path("zookeeper").path("tls").asBoolean()).isFalse();
             assertThat(security.path("allowInsecure").asBoolean()).isFalse();
             assertThat(s.output()).contains("running unprotected");
             int port = URI.create(s.url()).getPort();
@@ -63,7 +63,8 @@ class SecureDefaultIT {
                 Map.of("zookeeper.embedded.address", "0.0.0.0", "security.allowInsecure", "true"))) {
             JsonNode security = awaitDetector(allowed).path("security");
             assertThat(security.path("allowInsecure").asBoolean()).isTrue();
-            assertThat(security.path("exposures").toString()).contains("embedded ZooKeeper on 0.0.0.0");
+            assertThat(security.path("zookeeper").path("exposures").toString())
+                    .contains("embedded ZooKeeper on 0.0.0.0");
             assertThat(allowed.output()).contains("INSECURE (security.allowInsecure is set)");
         }
     }
@@ -74,7 +75,7 @@ class SecureDefaultIT {
                 .failFast("service exited: " + s.name(), () -> !s.isAlive())
                 .until(() -> {
                     last[0] = Rest.get(s.url() + "/v1/detector").body();
-                    return last[0] != null && last[0].has("security");
+                    return last[0] != null && last[0].path("security").has("zookeeper");
                 });
         return last[0];
     }
