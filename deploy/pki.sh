@@ -54,6 +54,42 @@ elif [ ! -s "$DIR/password" ]; then
 fi
 [ ${#PASSWORD} -ge 6 ] || die "the store password must have at least 6 characters"
 
+# Certificates are valid from two days ago: a member whose clock runs behind (the tests fake
+# skewed clocks) must still accept the servers' certificates.
+START="$(date -u -d '-2 days' +%Y%m%d%H%M%SZ)"
+END="$(date -u -d "+$DAYS days" +%Y%m%d%H%M%SZ)"
+
+# sign CSR OUT EXTENSIONS-FILE [selfsign]: openssl ca with a throw-away database (backdated start).
+sign() {
+  local csr="$1" out="$2" ext="$3" self="${4:-}" db
+  db="$(mktemp -d "$DIR/.ca.XXXXXX")"
+  : > "$db/index.txt"
+  cat > "$db/ca.cnf" <<CNF
+[ ca ]
+default_ca = dev
+[ dev ]
+database = $db/index.txt
+new_certs_dir = $db
+rand_serial = yes
+default_md = sha256
+policy = any
+unique_subject = no
+email_in_dn = no
+[ any ]
+organizationName = optional
+organizationalUnitName = optional
+commonName = supplied
+CNF
+  if [ -n "$self" ]; then
+    openssl ca -batch -config "$db/ca.cnf" -selfsign -keyfile "$DIR/ca.key" -in "$csr" -out "$out" \
+      -startdate "$START" -enddate "$END" -extfile "$ext" -preserveDN -notext 2>"$db/err" || { cat "$db/err" >&2; exit 1; }
+  else
+    openssl ca -batch -config "$db/ca.cnf" -cert "$DIR/ca.pem" -keyfile "$DIR/ca.key" -in "$csr" -out "$out" \
+      -startdate "$START" -enddate "$END" -extfile "$ext" -preserveDN -notext 2>"$db/err" || { cat "$db/err" >&2; exit 1; }
+  fi
+  rm -rf "$db"
+}
+
 # issue STORE SUBJECT EKU [SAN]: a key and a certificate signed by the CA, in a PKCS12 store with the CA beside it.
 issue() {
   local store="$1" subject="$2" eku="$3" san="${4:-}" work
@@ -66,8 +102,7 @@ issue() {
   } > "$work/ext"
   openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$work/key.pem" \
     -subj "$subject" -out "$work/csr.pem" 2>/dev/null
-  openssl x509 -req -in "$work/csr.pem" -CA "$DIR/ca.pem" -CAkey "$DIR/ca.key" \
-    -set_serial "0x$(openssl rand -hex 16)" -days "$DAYS" -sha256 -extfile "$work/ext" -out "$work/crt.pem" 2>/dev/null
+  sign "$work/csr.pem" "$work/crt.pem" "$work/ext"
   openssl pkcs12 -export -inkey "$work/key.pem" -in "$work/crt.pem" -certfile "$DIR/ca.pem" -name identity \
     -passout "pass:$PASSWORD" -out "$work/store.p12"
   mv "$work/store.p12" "$store"
@@ -76,10 +111,14 @@ issue() {
 
 init() {
   if [ ! -s "$DIR/ca.key" ] || [ ! -s "$DIR/ca.pem" ]; then
-    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$DIR/ca.key" -out "$DIR/ca.pem" \
-      -subj "/O=hostwatch/CN=hostwatch development CA" -days "$DAYS" -sha256 \
-      -addext "basicConstraints=critical,CA:TRUE,pathlen:0" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
-    rm -f "$DIR/truststore.p12"
+    local work
+    work="$(mktemp -d "$DIR/.ca-init.XXXXXX")"
+    printf 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\n' \
+      > "$work/ext"
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$DIR/ca.key" \
+      -subj "/O=hostwatch/CN=hostwatch development CA" -out "$work/ca.csr" 2>/dev/null
+    sign "$work/ca.csr" "$DIR/ca.pem" "$work/ext" selfsign
+    rm -rf "$work" "$DIR/truststore.p12"
   fi
   if [ ! -s "$DIR/truststore.p12" ]; then
     keytool -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC -importcert -keystore "$DIR/truststore.p12.tmp" \

@@ -10,6 +10,7 @@ import io.hostwatch.service.zk.ZooKeeperTls;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.zookeeper.client.ZKClientConfig;
 import org.apache.zookeeper.server.auth.ProviderRegistry;
 import org.apache.zookeeper.server.auth.X509AuthenticationProvider;
 
@@ -91,6 +92,15 @@ public final class Protection {
         TestPki pki = TestPki.get();
         return List.of("--zk-tls-keystore", pki.reader().toString(), "--zk-tls-truststore",
                 pki.truststore().toString(), "--zk-tls-password-file", pki.passwordFile().toString());
+    }
+
+    /** A client configuration for reading ZooKeeper from the test JVM: the reader identity, or plain text when off. */
+    public static ZKClientConfig readerClientConfig() {
+        if (!ON) {
+            return ZooKeeperTls.plainClientConfig();
+        }
+        TestPki pki = TestPki.get();
+        return new ZooKeeperTls(pki.reader(), pki.truststore(), TestPki.PASSWORD).clientConfig();
     }
 
     private static void enroll(String zk, MemberId id) {

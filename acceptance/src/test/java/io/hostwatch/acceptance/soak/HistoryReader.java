@@ -1,5 +1,6 @@
 package io.hostwatch.acceptance.soak;
 
+import io.hostwatch.acceptance.harness.Protection;
 import io.hostwatch.schema.Json;
 import io.hostwatch.schema.MemberId;
 import io.hostwatch.schema.Verdict;
@@ -21,8 +22,9 @@ final class HistoryReader {
     }
 
     static List<Verdict> read(String connect, String group) throws Exception {
-        try (CuratorFramework zk = CuratorFrameworkFactory.newClient(connect, 10_000, 5_000,
-                new ExponentialBackoffRetry(200, 5))) {
+        try (CuratorFramework zk = CuratorFrameworkFactory.builder().connectString(connect).sessionTimeoutMs(10_000)
+                .connectionTimeoutMs(5_000).retryPolicy(new ExponentialBackoffRetry(200, 5))
+                .zkClientConfig(Protection.readerClientConfig()).build()) {
             zk.start();
             if (!zk.blockUntilConnected(30, java.util.concurrent.TimeUnit.SECONDS)) {
                 throw new IllegalStateException("cannot reach ZooKeeper at " + connect + " to read the history");

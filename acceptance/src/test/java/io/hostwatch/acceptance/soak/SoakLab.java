@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hostwatch.acceptance.harness.AgentProcess;
+import io.hostwatch.acceptance.harness.Protection;
 import io.hostwatch.acceptance.harness.Rest;
 import io.hostwatch.acceptance.harness.ServiceProcess;
 import io.hostwatch.acceptance.harness.ZooKeeperServers;
@@ -88,6 +89,7 @@ final class SoakLab implements AutoCloseable {
         lab = NetnsLab.open("s", 4);
         gateway = lab.addGateway();
         System.setProperty("zookeeper.admin.enableServer", "false");
+        Protection.secureServers();
         List<InstanceSpec> specs = new ArrayList<>();
         for (int id = 1; id <= 3; id++) {
             // On the lab's root address: the members reach it over the bridge, the services locally.

@@ -15,8 +15,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TestPki {
     public static final String PASSWORD = "test-only-" + Long.toHexString(System.nanoTime());
-    /** Where test clients dial ZooKeeper: loopback, and the root end of the network-namespace labs. */
-    public static final String SERVER_SAN = "IP:127.0.0.1,DNS:localhost,IP:198.18.0.1";
+    /** Where test clients dial ZooKeeper: loopback, and the root end of the network-namespace labs (198.18.N.1). */
+    public static final String SERVER_SAN = "IP:127.0.0.1,DNS:localhost,IP:198.18.0.1,IP:198.18.1.1,IP:198.18.2.1,"
+            + "IP:198.18.3.1,IP:198.18.4.1,IP:198.18.5.1,IP:198.18.6.1,IP:198.18.7.1";
     private static TestPki instance;
 
     public final Path dir;
