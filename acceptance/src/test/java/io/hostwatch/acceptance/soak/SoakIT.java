@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hostwatch.acceptance.harness.Privileges;
+import io.hostwatch.acceptance.harness.Protection;
 import io.hostwatch.acceptance.soak.HistoryChecker.NovaCall;
 import io.hostwatch.acceptance.soak.NemesisEvent.Phase;
 import io.hostwatch.schema.Json;
@@ -19,6 +20,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -53,6 +56,20 @@ class SoakIT {
     static final Duration SETTLE_BOUND = Duration.ofSeconds(180);
     static final Duration QUIET = Duration.ofSeconds(10);
     static final Path DIR = Path.of("target", "soak").toAbsolutePath();
+
+    /**
+     * Every soak agent runs under libfaketime (clock faults), and ZooKeeper's Netty TLS client does
+     * not connect under libfaketime: the soak runs unprotected.
+     */
+    @BeforeAll
+    static void unprotected() {
+        Protection.suspend();
+    }
+
+    @AfterAll
+    static void protectedAgain() {
+        Protection.resume();
+    }
 
     @Test
     void overlappingFaultsFromTheWholeMatrixGiveNoViolation() throws Exception {
