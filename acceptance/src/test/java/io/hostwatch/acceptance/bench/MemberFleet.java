@@ -75,12 +75,12 @@ final class MemberFleet {
             slots.add(StorageRecordCodec.slot(storage, id));
             MemberRegistration reg = new MemberRegistration(group, id.host(), address(octet, i - from),
                     inc.toString(), Instant.now(), false, 1000, "bench");
-            client.create().withMode(CreateMode.EPHEMERAL).inBackground((c, e) -> {
+            client.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL).inBackground((c, e) -> {
                 if (e.getResultCode() != 0) {
                     failed.incrementAndGet();
                 }
                 created.countDown();
-            }).forPath(ZkPaths.member(id), Json.write(reg));
+            }).forPath(ZkPaths.heartbeat(id), Json.write(reg));
         }
         long[] seq = new long[count];
         ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor();

@@ -225,9 +225,9 @@ public final class ScaleBenchmark {
     private void watch(CuratorFramework client) {
         CuratorCache members = CuratorCache.build(client, ZkPaths.MEMBERS);
         members.listenable().addListener(CuratorCacheListener.builder()
-                .forCreates(node -> ZkPaths.parse(ZkPaths.MEMBERS, node.getPath())
+                .forCreates(node -> ZkPaths.parseHeartbeat(node.getPath())
                         .ifPresent(id -> registeredAt.putIfAbsent(id, System.nanoTime())))
-                .forDeletes(node -> ZkPaths.parse(ZkPaths.MEMBERS, node.getPath())
+                .forDeletes(node -> ZkPaths.parseHeartbeat(node.getPath())
                         .ifPresent(id -> deleted.putIfAbsent(id, System.nanoTime())))
                 .build());
         members.start();

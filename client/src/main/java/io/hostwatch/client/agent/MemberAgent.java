@@ -171,7 +171,7 @@ public final class MemberAgent implements Closeable {
     /** On the registering thread, once: supervision starts only with a znode it can withdraw. */
     private void registered(HeartbeatRegistration registration) {
         log.info("member {} registered: heartbeat znode {} is up", id,
-                ZkPaths.member(id));
+                ZkPaths.heartbeat(id));
         synchronized (supervisorLock) {
             if (state.get() == Lifecycle.STARTED) {
                 config.healthCheck().ifPresent(check -> {

@@ -53,7 +53,7 @@ public final class OperatorStore {
      */
     public Forget forget(MemberId id) {
         try {
-            if (client.checkExists().forPath(ZkPaths.member(id)) != null) {
+            if (client.checkExists().forPath(ZkPaths.heartbeat(id)) != null) {
                 return Forget.HEARTBEAT_PRESENT;
             }
             boolean any = false;

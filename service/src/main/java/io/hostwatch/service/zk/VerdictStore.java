@@ -119,7 +119,7 @@ public final class VerdictStore {
                 commit(path, data, transition, id, epoch, false);
             } catch (KeeperException.NoNodeException missing) {
                 if (previous != null && client.checkExists().forPath(path) == null
-                        && client.checkExists().forPath(ZkPaths.member(id)) == null) {
+                        && client.checkExists().forPath(ZkPaths.heartbeat(id)) == null) {
                     // Its verdict was deleted while it has no heartbeat: decommissioned; do not bring it back.
                     throw new HostwatchException(id + " was decommissioned: verdict not written");
                 }
@@ -228,13 +228,13 @@ public final class VerdictStore {
     private void ensureParent(String path) throws Exception {
         String parent = path.substring(0, path.lastIndexOf('/'));
         if (client.checkExists().forPath(parent) == null) {
-            createQuietly(parent, new byte[0], CreateMode.CONTAINER);
+            createQuietly(parent, new byte[0], CreateMode.PERSISTENT);
         }
     }
 
     private void ensureNode(String path) throws Exception {
         if (client.checkExists().forPath(path) == null) {
-            createQuietly(path, new byte[0], CreateMode.CONTAINER);
+            createQuietly(path, new byte[0], CreateMode.PERSISTENT);
         }
     }
 

@@ -207,14 +207,15 @@ public final class VerdictWriter implements Closeable {
         if (groupsReady.add(id.group())) {
             for (String dir : List.of(ZkPaths.verdictGroup(id.group()), ZkPaths.historyGroup(id.group()))) {
                 try {
-                    client.create().creatingParentContainersIfNeeded().withMode(CreateMode.CONTAINER).forPath(dir);
+                    // PERSISTENT with the service's ACL: an emptied container could be re-created by anyone.
+                    client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(dir);
                 } catch (KeeperException.NodeExistsException exists) {
                     // fine
                 }
             }
         }
         if (transition && historyReady.add(id)) {
-            client.create().withMode(CreateMode.CONTAINER).inBackground((c, e) -> {
+            client.create().withMode(CreateMode.PERSISTENT).inBackground((c, e) -> {
                 int rc = e.getResultCode();
                 if (rc != KeeperException.Code.OK.intValue() && rc != KeeperException.Code.NODEEXISTS.intValue()) {
                     historyReady.remove(id);
