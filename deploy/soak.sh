@@ -10,7 +10,9 @@
 # acceptance suite SoakIT under flock /tmp/hostwatch-netns.lock (the network-namespace suites take
 # turns), replaces the run section of docs/soak.md with the new summary and prints it. Exits non-zero
 # when the checker found a violation: the summary names rule, host and time. The nemesis log, the
-# verdict history and the schedule stay in acceptance/target/soak/. Needs root.
+# verdict history and the schedule stay in acceptance/target/soak/. To cut a long run short and
+# still get its checks: touch acceptance/target/soak/stop (faults not yet started are skipped, the
+# started ones healed, then settle and check). Needs root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

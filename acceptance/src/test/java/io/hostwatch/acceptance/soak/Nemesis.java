@@ -82,8 +82,12 @@ final class Nemesis implements AutoCloseable {
         return failedSteps;
     }
 
-    /** Runs every step at its time after {@code origin}; returns when the last is done. */
-    void run(Schedule schedule, Instant origin) {
+    /**
+     * Runs every step at its time after {@code origin}; returns when the last is done. Once
+     * {@code stop} says so (checked before each step), faults not yet started are skipped and the
+     * remaining steps of the started ones (their heals) are done at once.
+     */
+    void run(Schedule schedule, Instant origin, java.util.function.BooleanSupplier stop) {
         Map<Integer, Integer> left = new HashMap<>();
         Map<Integer, Schedule.Fault> byId = new HashMap<>();
         for (Schedule.Fault f : schedule.faults()) {
@@ -91,9 +95,18 @@ final class Nemesis implements AutoCloseable {
             byId.put(f.id(), f);
         }
         Set<Integer> started = new LinkedHashSet<>();
+        boolean stopped = false;
         for (Schedule.Step step : schedule.steps()) {
+            if (!stopped && stop.getAsBoolean()) {
+                stopped = true;
+                log.add(NemesisEvent.of(Instant.now(), Phase.STEP, SoakLab.GROUP, "stop requested: faults not yet "
+                        + "started are skipped, the started ones healed now"));
+            }
+            if (stopped && !started.contains(step.fault())) {
+                continue;
+            }
             long wait = Duration.between(Instant.now(), origin.plusMillis(step.atMillis())).toMillis();
-            if (wait > 0) {
+            if (wait > 0 && !stopped) {
                 sleep(wait);
             }
             Schedule.Fault f = byId.get(step.fault());

@@ -12,7 +12,8 @@ final class SoakReport {
     static String render(long seed, Duration faults, Duration wall, Map<String, String> settings,
                          HistoryChecker.Result r, int failedSteps, List<String> notes) {
         StringBuilder b = new StringBuilder();
-        b.append("## Run: seed ").append(seed).append(", ").append(faults.toSeconds()).append(" s of faults (")
+        b.append("## Run: seed ").append(seed).append(", ").append(faults.toSeconds()).append(" s of faults, from the "
+                + "first step to the last heal (")
                 .append(wall.toSeconds()).append(" s in all, with set-up and settle)\n\n");
         settings.forEach((k, v) -> b.append("- ").append(k).append(": ").append(v).append('\n'));
         b.append("- nemesis steps that failed to run: ").append(failedSteps).append('\n');
