@@ -201,13 +201,15 @@ class CliIT {
             AgentProcess a = agent("watchgrp", "w1");
             awaitLine(out, "watchgrp/w1  new -> RUNNING");
             a.kill9();
-            for (String transition : List.of("RUNNING -> SUSPECT", "SUSPECT -> SERVICE_UNREACHABLE")) {
-                String line = awaitLine(out, "watchgrp/w1  " + transition);
-                Instant published = Instant.parse(line.substring(0, line.indexOf(' ')));
-                long lagMillis = Duration.between(published, Instant.now()).toMillis();
-                System.out.printf("watch printed '%s' %d ms after the verdict was written%n", transition, lagMillis);
-                assertThat(lagMillis).as("lag of '%s'", transition).isLessThan(1_000);
-            }
+            // With the evidence gathered before the loss (pre-probing) the final verdict follows SUSPECT within
+            // milliseconds; a ZooKeeper watch is one-shot, so a watcher may see only the newer of two quick
+            // writes. The final verdict must always arrive, promptly, and SUSPECT, when seen, before it.
+            String line = awaitLine(out, "-> SERVICE_UNREACHABLE");
+            assertThat(line).matches("\\S+Z  watchgrp/w1  (RUNNING|SUSPECT) -> SERVICE_UNREACHABLE .*");
+            Instant published = Instant.parse(line.substring(0, line.indexOf(' ')));
+            long lagMillis = Duration.between(published, Instant.now()).toMillis();
+            System.out.printf("watch printed '%s' %d ms after the verdict was written%n", line, lagMillis);
+            assertThat(lagMillis).as("lag of the final verdict").isLessThan(1_000);
             assertThat(Files.readString(out)).contains("watchgrp/w1  left (heartbeat znode gone)");
 
             await("JSON events").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
@@ -217,7 +219,10 @@ class CliIT {
                 }
                 assertThat(events).filteredOn(e -> e.path("host").asText().equals("w1"))
                         .extracting(e -> e.path("to").asText())
-                        .containsExactly("RUNNING", "SUSPECT", "SERVICE_UNREACHABLE");
+                        .containsAnyOf("SUSPECT", "SERVICE_UNREACHABLE")
+                        .startsWith("RUNNING").endsWith("SERVICE_UNREACHABLE")
+                        .containsSubsequence("RUNNING", "SERVICE_UNREACHABLE")
+                        .hasSizeBetween(2, 3);
             });
 
             text.destroy();
