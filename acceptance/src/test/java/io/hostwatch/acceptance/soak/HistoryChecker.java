@@ -32,8 +32,9 @@ import java.util.stream.Collectors;
  *   <li>{@code safety.brake}: no actionable verdict while the group's brake was engaged;
  *       {@code safety.brake-race}: none published within {@link Bounds#brakeRace()} before the brake
  *       engaged (the losses that engaged it were already under way: a settle window must hold it).</li>
- *   <li>{@code safety.nova-once}: at most one Nova force-down per member incarnation, and none
- *       without an actionable verdict before it.</li>
+ *   <li>{@code safety.nova-once}: at most one Nova force-down per member incarnation and failure
+ *       episode (a force-up Nova accepted ends an episode: an agent that survived an isolation keeps its
+ *       incarnation), and none without an actionable verdict before it.</li>
  *   <li>{@code liveness.dead}: a host powered off longer than {@link Bounds#deadBound()} (with no
  *       ZooKeeper or leader fault in its shadow) is published {@code DEAD} by the time power returns
  *       (within the lag).</li>
@@ -230,7 +231,13 @@ public final class HistoryChecker {
         Map<String, Integer> perIncarnation = new HashMap<>();
         int downs = 0;
         for (NovaCall c : calls.stream().sorted(Comparator.comparing(NovaCall::at)).toList()) {
-            if (!c.forcedDown() || c.status() < 200 || c.status() >= 300) {
+            if (c.status() < 200 || c.status() >= 300) {
+                continue;
+            }
+            if (!c.forcedDown()) {
+                // A force-up that Nova accepted ends the episode: the host came back (RUNNING) and a later
+                // failure of the same, surviving agent (an isolation healed, then repeated) is a new one.
+                perIncarnation.keySet().removeIf(k -> k.startsWith(c.host() + "/"));
                 continue;
             }
             downs++;

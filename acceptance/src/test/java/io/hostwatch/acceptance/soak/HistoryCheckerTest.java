@@ -207,6 +207,24 @@ class HistoryCheckerTest {
     }
 
     @Test
+    void aForceDownAfterAnAcceptedForceUpIsANewEpisodeOfTheSameIncarnation() {
+        begin("m1");
+        fault(1, FaultKind.POWER_LOSS, "m1", 10, 40);
+        verdict("m1", 15, State.DEAD, true, "i-m1");
+        verdict("m1", 45, State.RUNNING, false, "i-m1");
+        fault(2, FaultKind.POWER_LOSS, "m1", 50, 80);
+        verdict("m1", 55, State.DEAD, true, "i-m1");
+        verdict("m1", 85, State.RUNNING, false, "i-m1");
+        nova.add(new NovaCall(at(20), "m1", true, 200));
+        nova.add(new NovaCall(at(46), "m1", false, 200));
+        nova.add(new NovaCall(at(60), "m1", true, 200));
+        nova.add(new NovaCall(at(61), "m1", true, 200));
+        end(100);
+        assertThat(check().violations()).filteredOn(f -> f.rule().equals("safety.nova-once"))
+                .singleElement().satisfies(f -> assertThat(f.at()).isEqualTo(at(61)));
+    }
+
+    @Test
     void aHostPoweredOffLongWithoutDeadAndAHostNotBackToRunningAreLivenessViolations() {
         begin("m1", "m2");
         fault(1, FaultKind.POWER_LOSS, "m1", 10, 40);
