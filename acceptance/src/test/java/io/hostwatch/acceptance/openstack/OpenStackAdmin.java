@@ -72,6 +72,20 @@ public final class OpenStackAdmin {
         throw new AssertionError("no Masakari segment host " + name);
     }
 
+    /** Sets Masakari's {@code on_maintenance} of segment host {@code name} (a test's starting point). */
+    public void setMaintenance(String name, boolean on) {
+        for (JsonNode seg : masakari("GET", "/segments", null).path("segments")) {
+            String path = "/segments/" + seg.path("uuid").asText() + "/hosts";
+            for (JsonNode h : masakari("GET", path, null).path("hosts")) {
+                if (name.equals(h.path("name").asText())) {
+                    masakari("PUT", path + "/" + h.path("uuid").asText(), "{\"host\":{\"on_maintenance\":" + on + "}}");
+                    return;
+                }
+            }
+        }
+        throw new AssertionError("no Masakari segment host " + name);
+    }
+
     /**
      * Sets {@code user}'s password to what it is: Keystone revokes every token the user holds (and the
      * bed's services cache none), so the user's next call to Nova is answered 401.
