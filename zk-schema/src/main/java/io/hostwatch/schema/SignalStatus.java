@@ -13,4 +13,7 @@ public final class SignalStatus {
 
     /** Storage heartbeat: the member's slot counter, judged on the detector's monotonic clock. */
     public enum Storage { FRESH, STALE, UNKNOWN }
+
+    /** Host power as its BMC reports it (out-of-band fencing); UNKNOWN when the BMC did not answer. */
+    public enum Power { ON, OFF, UNKNOWN }
 }

@@ -21,8 +21,10 @@ import java.time.Instant;
  * @param updatedAt when this record was written
  * @param holds why a verdict that would be actionable is not: {@code BRAKE} (mass-failure brake
  *              engaged for the group), {@code FLAPPING} (member in hold-down), {@code SETTLING}
- *              (lost within the settle window); absent when none. Other holds may be added later
- *              (consumers must treat any hold as "not actionable")
+ *              (lost within the settle window), {@code FENCING} (out-of-band fencing configured and
+ *              not yet confirmed), {@code FENCING_FAILED} (the BMC did not answer or did not confirm
+ *              power off; retried); absent when none. Other holds may be added later (consumers
+ *              must treat any hold as "not actionable")
  * @param fenceAfterMillis the member's declared self-fence deadline as last registered, kept so
  *                         that a leader that never saw the registration computes the same
  *                         {@code safeToRecoverAt}; absent when the member declared none
@@ -49,6 +51,10 @@ public record Verdict(
     public static final String HOLD_BRAKE = "BRAKE";
     /** Hold: the member flaps and is in hold-down. */
     public static final String HOLD_FLAPPING = "FLAPPING";
+    /** Hold: out-of-band fencing is configured for the member and its BMC has not yet confirmed power off. */
+    public static final String HOLD_FENCING = "FENCING";
+    /** Hold: the last attempt to power the host off through its BMC failed (no answer, no confirmation). */
+    public static final String HOLD_FENCING_FAILED = "FENCING_FAILED";
     /**
      * Hold: the member was lost moments ago, within the settle window in which its group's
      * mass-failure brake could still engage; it lifts by itself when the window has passed.

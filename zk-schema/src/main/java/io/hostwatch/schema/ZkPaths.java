@@ -17,6 +17,7 @@ import java.util.Optional;
  *   /brakes/{group}              PERSISTENT  BrakeRecord         engaged by the leader, released by an operator
  *   /nova/{group}/{host}         PERSISTENT  NovaAction          written by the leader, epoch-guarded (Nova integration)
  *   /history/{group}/{host}/t-N  PERSISTENT_SEQUENTIAL  Verdict  one per transition, in the verdict's multi-op
+ *   /fencing/{group}/{host}      PERSISTENT  FencingAction       written by the leader, epoch-guarded (BMC power fencing)
  * </pre>
  */
 public final class ZkPaths {
@@ -30,6 +31,7 @@ public final class ZkPaths {
     public static final String BRAKES = ROOT + "/brakes";
     public static final String NOVA = ROOT + "/nova";
     public static final String HISTORY = ROOT + "/history";
+    public static final String FENCING = ROOT + "/fencing";
 
     /** Name of the heartbeat node under a member's enrollment node. */
     private static final String HEARTBEAT = "heartbeat";
@@ -85,6 +87,15 @@ public final class ZkPaths {
     /** The member's Nova action record: intent and outcome of what the leader asked of Nova. */
     public static String nova(MemberId id) {
         return NOVA + "/" + id.group() + "/" + id.host();
+    }
+
+    public static String fencingGroup(String group) {
+        return FENCING + "/" + Names.group(group);
+    }
+
+    /** The member's fencing record: intent and outcome of powering its host off through its BMC. */
+    public static String fencing(MemberId id) {
+        return FENCING + "/" + id.group() + "/" + id.host();
     }
 
     public static String historyGroup(String group) {

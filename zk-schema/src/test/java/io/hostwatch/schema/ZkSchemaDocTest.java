@@ -57,7 +57,8 @@ class ZkSchemaDocTest {
         Set<String> known = new LinkedHashSet<>(ZkPathsTest.pathConstants());
         known.addAll(List.of(memberTemplate(), heartbeatTemplate(), verdictTemplate(), memberGroupTemplate(), verdictGroupTemplate(),
                 ZkPaths.MAINTENANCE + "/{group}/{host}", ZkPaths.BRAKES + "/{group}", ZkPaths.NOVA + "/{group}",
-                ZkPaths.NOVA + "/{group}/{host}", historyGroupTemplate(), historyTemplate(), historyEntryTemplate()));
+                ZkPaths.NOVA + "/{group}/{host}", ZkPaths.FENCING + "/{group}", ZkPaths.FENCING + "/{group}/{host}",
+                historyGroupTemplate(), historyTemplate(), historyEntryTemplate()));
         assertThat(known).as("paths in the table of docs/%s that ZkPaths does not build", DOC)
                 .containsAll(table.keySet());
     }
@@ -88,7 +89,7 @@ class ZkSchemaDocTest {
     static Stream<Class<?>> storedRecords() {
         return Stream.of(MemberRegistration.class, Verdict.class, EpochRecord.class, Evidence.class,
                 Evidence.Heartbeat.class, Evidence.Ping.class, Evidence.Storage.class, Maintenance.class,
-                BrakeRecord.class, NovaAction.class);
+                BrakeRecord.class, NovaAction.class, Evidence.Power.class, FencingAction.class);
     }
 
     @ParameterizedTest
