@@ -11,6 +11,7 @@ import io.hostwatch.service.auth.RestSecurity;
 import io.hostwatch.service.detector.Detector;
 import io.hostwatch.service.detector.DetectorSettings;
 import io.hostwatch.service.detector.SelfCheck;
+import io.hostwatch.service.fencing.FencingIntegration;
 import io.hostwatch.service.health.LeaderHealthCheck;
 import io.hostwatch.service.health.StorageHealthCheck;
 import io.hostwatch.service.health.ZooKeeperHealthCheck;
@@ -139,6 +140,15 @@ public class HostwatchApplication extends Application<HostwatchConfiguration> {
                 config.getHistory().size), ping,
                 storage, selfCheck, settings, clock, System::nanoTime, instanceId);
 
+        // Out-of-band fencing (off unless fencing.groups lists a group): the detector publishes what its
+        // records say; its leader-only fencer is started after and stopped before the detector.
+        FencingIntegration fencing = FencingIntegration.create(config.getFencing(), curator.client(), view,
+                Leadership.of(detector::isLeader, detector::epoch), clock, environment.metrics());
+        if (fencing.enabled()) {
+            detector.setVerdictGate((v, o) -> fencing.gate(v, o.brake(), o.flapping()));
+            fencing.onChange(detector::recheck);
+        }
+
         environment.lifecycle().manage(new Managed() {
             @Override
             public void start() {
@@ -160,6 +170,8 @@ public class HostwatchApplication extends Application<HostwatchConfiguration> {
                 scheduler.shutdownNow();
             }
         });
+
+        environment.lifecycle().manage(fencing);
 
         // Nova integration (off unless nova.enabled): leader-only, started after and stopped before the detector.
         NovaIntegration nova = NovaIntegration.create(config.getNova(), config.getKeystone(), config.getMasakari(),

@@ -42,6 +42,9 @@ public class HostwatchConfiguration extends Configuration {
     @Valid @NotNull @JsonProperty
     private NovaConfiguration nova = new NovaConfiguration();
     @Valid @NotNull @JsonProperty
+    private io.hostwatch.service.fencing.FencingConfiguration fencing =
+            new io.hostwatch.service.fencing.FencingConfiguration();
+    @Valid @NotNull @JsonProperty
     private KeystoneConfiguration keystone = new KeystoneConfiguration();
     @Valid @NotNull @JsonProperty
     private MasakariConfiguration masakari = new MasakariConfiguration();
@@ -77,6 +80,11 @@ public class HostwatchConfiguration extends Configuration {
     /** {@code history.*}: the verdict transitions kept per member. */
     public History getHistory() {
         return history;
+    }
+
+    /** {@code fencing.*}: out-of-band power fencing through each host's BMC (off by default); see docs/fencing.md. */
+    public io.hostwatch.service.fencing.FencingConfiguration getFencing() {
+        return fencing;
     }
 
     /** {@code nova.*}: the Nova integration (off by default); see docs/nova.md. */

@@ -67,7 +67,12 @@ public final class NovaPlanner {
         this.clearMaintenance = masakari && clearMaintenance;
     }
 
-    /** True for a verdict that allows forcing the host down: actionable DEAD, or actionable and FENCED ISOLATED. */
+    /**
+     * True for a verdict that allows forcing the host down: actionable DEAD, or actionable and FENCED
+     * ISOLATED (by its agent, or by its BMC). Where out-of-band fencing is configured, the detector
+     * publishes such a verdict actionable only once the BMC has confirmed the power off, so Nova
+     * (and Masakari) are called only after fencing is confirmed.
+     */
     public static boolean fenced(Verdict v) {
         if (v == null || !v.actionable()) {
             return false;
@@ -79,7 +84,9 @@ public final class NovaPlanner {
             return false;
         }
         Evidence.Storage s = v.evidence() == null ? null : v.evidence().storage();
-        return s != null && s.flags() != null && s.flags().contains(StorageFlag.FENCED);
+        Evidence.Power p = v.evidence() == null ? null : v.evidence().power();
+        return s != null && s.flags() != null && s.flags().contains(StorageFlag.FENCED)
+                || p != null && p.fenced(); // powered off through its BMC (out-of-band fencing)
     }
 
     public Plan plan(Verdict v, NovaAction recorded, Instant now, long epoch) {

@@ -1,0 +1,308 @@
+package io.hostwatch.service.fencing;
+
+import com.codahale.metrics.Counter;
+import com.codahale.metrics.MetricRegistry;
+import io.hostwatch.schema.BrakeRecord;
+import io.hostwatch.schema.CorruptRecordException;
+import io.hostwatch.schema.FencingAction;
+import io.hostwatch.schema.HostwatchException;
+import io.hostwatch.schema.MemberId;
+import io.hostwatch.schema.Verdict;
+import io.hostwatch.service.nova.Leadership;
+import io.hostwatch.service.zk.ClusterView;
+import java.io.Closeable;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Powers off, through their BMCs, the hosts of fenced groups whose verdict is {@code DEAD} or
+ * unfenced {@code ISOLATED}: on the detector leader only. Like the Nova notifier it reacts to
+ * verdict changes, asks {@link FencingPlanner} what they call for, and:
+ *
+ * <ol>
+ *   <li>records the intent ({@link FencingAction} PENDING, attempt counted) in ZooKeeper, guarded
+ *       by the leader's epoch, <em>before</em> every attempt: a leader whose epoch is superseded
+ *       sends nothing;</li>
+ *   <li>runs the attempt on its own pool ({@link FencingRunner}): power state first, power-off only
+ *       while it is on, then the confirmation;</li>
+ *   <li>records the outcome (CONFIRMED, or PENDING with the reason and the next attempt's time).</li>
+ * </ol>
+ *
+ * <p>The detector publishes what the record says ({@link FencingGate}); this class never writes a
+ * verdict. The group's brake and the member's maintenance are read at every decision: while
+ * either holds, no BMC is called. Decisions and records are confined to one thread
+ * ({@code hostwatch-fencing}); BMC calls run on {@code hostwatch-fencing-call-N}; the verdict
+ * listener only hands the member over, so nothing here blocks the detector.
+ */
+public final class Fencer implements Closeable {
+    private static final Logger LOG = LoggerFactory.getLogger(Fencer.class);
+
+    private enum Life { LATENT, STARTED, CLOSED }
+
+    /** Timing of the fencer. */
+    public record Settings(Duration leadershipCheck, Duration reconcileInterval, int maxConcurrentCalls,
+                           Duration retryInitialDelay) {
+    }
+
+    private final ClusterView view;
+    private final FencingStore store;
+    private final Leadership leadership;
+    private final BmcTargets targets;
+    private final FencingPlanner planner;
+    private final FencingRunner runner;
+    private final Settings settings;
+    private final Clock clock;
+    private final ScheduledExecutorService executor;
+    private final ExecutorService calls;
+    private final AtomicReference<Life> life = new AtomicReference<>(Life.LATENT);
+    private final Counter attempts;
+    private final Counter confirmed;
+    private final Counter failedAttempts;
+
+    // Confined to the executor thread.
+    private final Map<MemberId, ScheduledFuture<?>> timers = new HashMap<>();
+    private final Set<MemberId> inFlight = new HashSet<>();
+    private long actingEpoch = -1;
+    private long supersededEpoch = -1;
+
+    Fencer(ClusterView view, FencingStore store, Leadership leadership, BmcTargets targets, FencingPlanner planner,
+           FencingRunner runner, Settings settings, Clock clock, MetricRegistry metrics) {
+        this.view = view;
+        this.store = store;
+        this.leadership = leadership;
+        this.targets = targets;
+        this.planner = planner;
+        this.runner = runner;
+        this.settings = settings;
+        this.clock = clock;
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> thread(r, "hostwatch-fencing"));
+        AtomicInteger n = new AtomicInteger();
+        this.calls = Executors.newFixedThreadPool(settings.maxConcurrentCalls(),
+                r -> thread(r, "hostwatch-fencing-call-" + n.incrementAndGet()));
+        this.attempts = metrics.counter(MetricRegistry.name("hostwatch", "fencing", "attempts"));
+        this.confirmed = metrics.counter(MetricRegistry.name("hostwatch", "fencing", "confirmed"));
+        this.failedAttempts = metrics.counter(MetricRegistry.name("hostwatch", "fencing", "failedAttempts"));
+    }
+
+    private static Thread thread(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    public void start() {
+        if (!life.compareAndSet(Life.LATENT, Life.STARTED)) {
+            throw new IllegalStateException("fencer already started");
+        }
+        view.addVerdictListener((id, old, now) -> {
+            if (now != null && targets.fenced(id) && FencingGate.wantsFencing(now)) {
+                submit(() -> evaluate(id));
+            }
+        });
+        long check = settings.leadershipCheck().toMillis();
+        executor.scheduleWithFixedDelay(() -> guarded(this::checkLeadership), 0, check, TimeUnit.MILLISECONDS);
+        long every = settings.reconcileInterval().toMillis();
+        executor.scheduleWithFixedDelay(() -> guarded(this::reconcileAll), every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private void checkLeadership() {
+        boolean leads = leadership.isLeader();
+        long epoch = leadership.epoch();
+        if (leads && epoch != actingEpoch && epoch > supersededEpoch) {
+            actingEpoch = epoch;
+            LOG.info("fencer acts for epoch {}: checking every fenced member", epoch);
+            reconcileAll();
+        } else if (!leads && actingEpoch >= 0) {
+            LOG.info("fencer stops: this instance no longer leads (epoch {})", actingEpoch);
+            standDown();
+        }
+    }
+
+    private boolean acting() {
+        return actingEpoch >= 0 && life.get() == Life.STARTED && leadership.isLeader()
+                && leadership.epoch() == actingEpoch;
+    }
+
+    private void standDown() {
+        actingEpoch = -1;
+        timers.values().forEach(f -> f.cancel(false));
+        timers.clear();
+    }
+
+    private void reconcileAll() {
+        if (!acting()) {
+            return;
+        }
+        view.verdicts().forEach((id, v) -> {
+            if (targets.fenced(id) && FencingGate.wantsFencing(v)) {
+                evaluate(id);
+            }
+        });
+    }
+
+    private void evaluate(MemberId id) {
+        if (!acting() || inFlight.contains(id)) {
+            return; // an attempt in flight evaluates its member again when it ends
+        }
+        cancelTimer(id);
+        Verdict verdict = view.verdict(id).orElse(null);
+        FencingAction recorded;
+        try {
+            recorded = store.read(id).orElse(null);
+        } catch (CorruptRecordException e) {
+            LOG.warn("{}: unreadable fencing record ({}); treating it as absent", id, e.getMessage());
+            recorded = null;
+        } catch (HostwatchException e) {
+            LOG.warn("{}: {}; trying again later", id, e.getMessage());
+            schedule(id, settings.retryInitialDelay());
+            return;
+        }
+        BmcTargets.Target target = targets.resolve(id).orElse(null);
+        if (target == null) {
+            return;
+        }
+        boolean brake = view.brake(id.group()).map(BrakeRecord::engaged).orElse(false);
+        boolean maintenance = view.maintenance(id).map(m -> m.inForce(clock.instant())).orElse(false);
+        String method = target.bmc() == null ? "unresolved" : target.bmc().method();
+        String bmc = target.bmc() == null ? "unresolved" : target.bmc().target();
+        FencingPlanner.Plan plan = planner.plan(verdict, recorded, brake, maintenance, method, bmc, clock.instant(),
+                actingEpoch);
+        if (plan instanceof FencingPlanner.WaitUntil wait) {
+            schedule(id, Duration.between(clock.instant(), wait.at()));
+        } else if (plan instanceof FencingPlanner.Start start) {
+            LOG.warn("{}: fencing the host through its BMC ({} {}; verdict {}, incarnation {})", id, method, bmc,
+                    start.intent().verdict(), start.intent().incarnation());
+            attempt(start.intent(), target);
+        } else if (plan instanceof FencingPlanner.Attempt attempt) {
+            attempt(attempt.pending(), target);
+        } else if (plan instanceof FencingPlanner.Nothing nothing && recorded != null
+                && recorded.status() == FencingAction.Status.PENDING) {
+            LOG.info("{}: pending fencing not attempted: {}", id, nothing.why());
+        }
+    }
+
+    /** Records the attempt under the acting epoch, then runs it; nothing is sent if the record fails. */
+    private void attempt(FencingAction pending, BmcTargets.Target target) {
+        FencingAction started = FencingRunner.stamped(pending, actingEpoch, clock.instant(), true);
+        if (!record(started)) {
+            return;
+        }
+        MemberId id = started.id();
+        inFlight.add(id);
+        attempts.inc();
+        try {
+            CompletableFuture.supplyAsync(() -> target.bmc() == null ? runner.unusable(started, target.problem())
+                            : runner.attempt(started, target.bmc()), calls)
+                    .whenCompleteAsync((outcome, error) -> guarded(() -> finish(started, outcome, error)), executor);
+        } catch (RejectedExecutionException e) {
+            inFlight.remove(id); // closing
+        }
+    }
+
+    private void finish(FencingAction started, FencingAction outcome, Throwable error) {
+        MemberId id = started.id();
+        inFlight.remove(id);
+        FencingAction next = error == null ? outcome : runner.unusable(started, "unexpected: " + error);
+        if (!acting()) {
+            return; // the record stays PENDING: the next leader asks the BMC again
+        }
+        if (!record(FencingRunner.stamped(next, actingEpoch, clock.instant(), false))) {
+            return;
+        }
+        if (next.status() == FencingAction.Status.CONFIRMED) {
+            confirmed.inc();
+            LOG.warn("{}: power confirmed off by its BMC ({}; {}; power-off commands sent: {})", id, next.method(),
+                    next.answer(), next.powerOffSent());
+        } else {
+            failedAttempts.inc();
+            LOG.warn("{}: fencing attempt {} did not confirm power off: {}; next attempt at {}", id,
+                    next.attempts(), next.lastError(), next.nextAttemptAt());
+        }
+        evaluate(id);
+    }
+
+    /** Writes {@code action} under the acting epoch; false when it could not be written. */
+    private boolean record(FencingAction action) {
+        try {
+            store.write(action, actingEpoch);
+            return true;
+        } catch (FencingStore.SupersededException e) {
+            LOG.warn("fencer: {}; stopping", e.getMessage());
+            supersededEpoch = Math.max(supersededEpoch, actingEpoch);
+            standDown();
+        } catch (HostwatchException e) {
+            LOG.warn("{}: {}; trying again later", action.id(), e.getMessage());
+            schedule(action.id(), settings.retryInitialDelay());
+        }
+        return false;
+    }
+
+    private void schedule(MemberId id, Duration delay) {
+        cancelTimer(id);
+        long millis = Math.max(0, delay.toMillis());
+        try {
+            timers.put(id, executor.schedule(() -> guarded(() -> {
+                timers.remove(id);
+                evaluate(id);
+            }), millis, TimeUnit.MILLISECONDS));
+        } catch (RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    private void cancelTimer(MemberId id) {
+        ScheduledFuture<?> f = timers.remove(id);
+        if (f != null) {
+            f.cancel(false);
+        }
+    }
+
+    private void submit(Runnable task) {
+        if (life.get() != Life.STARTED) {
+            return;
+        }
+        try {
+            executor.execute(() -> guarded(task));
+        } catch (RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    private static void guarded(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            LOG.error("fencer task failed", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (life.getAndSet(Life.CLOSED) == Life.CLOSED) {
+            return;
+        }
+        executor.shutdownNow();
+        calls.shutdownNow();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+            calls.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

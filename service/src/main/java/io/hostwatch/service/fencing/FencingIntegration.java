@@ -1,0 +1,113 @@
+package io.hostwatch.service.fencing;
+
+import com.codahale.metrics.MetricRegistry;
+import io.dropwizard.lifecycle.Managed;
+import io.hostwatch.schema.FencingAction;
+import io.hostwatch.schema.MemberId;
+import io.hostwatch.schema.Verdict;
+import io.hostwatch.service.nova.Backoff;
+import io.hostwatch.service.nova.Leadership;
+import io.hostwatch.service.zk.ClusterView;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.apache.curator.framework.CuratorFramework;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds out-of-band fencing from {@code fencing.*} and is its lifecycle ({@link Managed}). With no
+ * group configured it builds nothing, starts nothing, calls no BMC and leaves every verdict as
+ * the detector classified it.
+ */
+public final class FencingIntegration implements Managed {
+    private static final Logger LOG = LoggerFactory.getLogger(FencingIntegration.class);
+    private static final Duration LEADERSHIP_CHECK = Duration.ofSeconds(1);
+
+    private final BmcTargets targets;
+    private final FencingView view;
+    private final Fencer fencer;
+
+    private FencingIntegration(BmcTargets targets, FencingView view, Fencer fencer) {
+        this.targets = targets;
+        this.view = view;
+        this.fencer = fencer;
+    }
+
+    /**
+     * Fencing as configured.
+     *
+     * @throws IllegalStateException when the configuration has problems (each is named)
+     */
+    public static FencingIntegration create(FencingConfiguration config, CuratorFramework client,
+                                            ClusterView cluster, Leadership leadership, Clock clock,
+                                            MetricRegistry metrics) {
+        if (!config.enabled()) {
+            return new FencingIntegration(null, null, null);
+        }
+        List<String> problems = config.problems();
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("fencing: " + String.join("; ", problems));
+        }
+        BmcTargets targets = new BmcTargets(config);
+        FencingView view = new FencingView(client);
+        Fencer fencer = new Fencer(cluster, new FencingStore(client), leadership, targets,
+                new FencingPlanner(config.settle.toJavaDuration()),
+                new FencingRunner(new Backoff(config.retryInitialDelay.toJavaDuration(),
+                        config.retryMaxDelay.toJavaDuration()), config.confirmTimeout.toJavaDuration(),
+                        config.confirmInterval.toJavaDuration(), clock, d -> Thread.sleep(d.toMillis())),
+                new Fencer.Settings(LEADERSHIP_CHECK, config.reconcileInterval.toJavaDuration(),
+                        config.maxConcurrentCalls, config.retryInitialDelay.toJavaDuration()), clock, metrics);
+        LOG.info("out-of-band fencing enabled for groups {} (settle {}, BMC timeout {})", config.groups.keySet(),
+                config.settle, config.timeout);
+        return new FencingIntegration(targets, view, fencer);
+    }
+
+    public boolean enabled() {
+        return fencer != null;
+    }
+
+    /** The verdict as fencing leaves it (see {@link FencingGate}); unchanged when fencing is off. */
+    public Verdict gate(Verdict v, boolean brake, boolean flapping) {
+        if (fencer == null || v == null) {
+            return v;
+        }
+        MemberId id = v.id();
+        return FencingGate.apply(v, targets.fenced(id), view.action(id).orElse(null), brake, flapping);
+    }
+
+    /** Tells {@code listener} of every member whose fencing record changed (must not block). */
+    public void onChange(Consumer<MemberId> listener) {
+        if (view != null) {
+            view.addListener(listener);
+        }
+    }
+
+    /** The member's fencing record as this instance last saw it. */
+    public Optional<FencingAction> record(MemberId id) {
+        return view == null ? Optional.empty() : view.action(id);
+    }
+
+    /** The member's BMC, when its group is fenced (for the operator's power calls). */
+    public Optional<BmcTargets.Target> bmc(MemberId id) {
+        return targets == null ? Optional.empty() : targets.resolve(id);
+    }
+
+    @Override
+    public void start() {
+        if (fencer != null) {
+            view.start();
+            fencer.start();
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (fencer != null) {
+            fencer.close();
+            view.close();
+        }
+    }
+}
