@@ -37,15 +37,30 @@ public final class BmcTargets {
     private final FencingConfiguration config;
     private final Duration timeout;
     private final Map<MemberId, Target> cache = new ConcurrentHashMap<>();
+    private final Set<String> groups;
+    private final PowerManagement preset;
 
     public BmcTargets(FencingConfiguration config) {
+        this(config, null);
+    }
+
+    private BmcTargets(FencingConfiguration config, PowerManagement preset) {
         this.config = config;
         this.timeout = config.timeout.toJavaDuration();
+        this.groups = Set.copyOf(config.groups.keySet());
+        this.preset = preset;
+    }
+
+    /** Every host of {@code group} fenced through {@code bmc} (tests). */
+    static BmcTargets fixed(String group, PowerManagement bmc) {
+        FencingConfiguration c = new FencingConfiguration();
+        c.groups.put(group, new BmcConfiguration());
+        return new BmcTargets(c, bmc);
     }
 
     /** True when the member's group has out-of-band fencing configured. */
     public boolean fenced(MemberId id) {
-        return config.groups.containsKey(id.group());
+        return groups.contains(id.group());
     }
 
     /** The member's BMC; empty when its group is not fenced. */
@@ -57,6 +72,9 @@ public final class BmcTargets {
     }
 
     private Target build(MemberId id) {
+        if (preset != null) {
+            return new Target(preset, null);
+        }
         BmcConfiguration group = config.groups.get(id.group());
         BmcConfiguration host = group.hosts == null ? null : group.hosts.get(id.host());
         List<String> problems = new ArrayList<>();

@@ -10,6 +10,8 @@ final class FakeBmc implements PowerManagement {
     volatile String failure;
     volatile int readsBeforeOff;
     volatile boolean ignoresPowerOff;
+    /** Runs before a power-off takes effect, outside the lock (a test blocks the call here). */
+    volatile Runnable beforePowerOff;
     final List<String> calls = new CopyOnWriteArrayList<>();
     private int pendingReads;
 
@@ -35,7 +37,15 @@ final class FakeBmc implements PowerManagement {
     }
 
     @Override
-    public synchronized String powerOff() {
+    public String powerOff() {
+        Runnable before = beforePowerOff;
+        if (before != null) {
+            before.run();
+        }
+        return off();
+    }
+
+    private synchronized String off() {
         calls.add("off");
         fail();
         if (!ignoresPowerOff) {
