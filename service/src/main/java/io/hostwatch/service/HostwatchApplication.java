@@ -32,6 +32,7 @@ import io.hostwatch.service.resources.GroupsResource;
 import io.hostwatch.service.resources.HistoryResource;
 import io.hostwatch.service.resources.JsonErrorHandler;
 import io.hostwatch.service.resources.MaintenanceResource;
+import io.hostwatch.service.resources.PowerResource;
 import io.hostwatch.service.security.SecurityPosture;
 import io.hostwatch.service.ui.DashboardResource;
 import io.hostwatch.service.zk.ClusterView;
@@ -191,6 +192,7 @@ public class HostwatchApplication extends Application<HostwatchConfiguration> {
         OperatorStore operators = new OperatorStore(curator.client());
         environment.jersey().register(new MaintenanceResource(view, operators, clock));
         environment.jersey().register(new BrakeResource(view, operators, clock, detector::localBrake));
+        environment.jersey().register(new PowerResource(view, fencing));
         environment.jersey().register(new BodySizeLimitFilter(BodySizeLimitFilter.DEFAULT_LIMIT));
         environment.jersey().register(new DashboardResource());
         environment.healthChecks().register("zookeeper", new ZooKeeperHealthCheck(curator.client()));

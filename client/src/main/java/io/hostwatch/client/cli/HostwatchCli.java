@@ -19,7 +19,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         description = "Host-failure detector for OpenStack compute hosts: member agent and admin commands.",
         subcommands = {AgentCommand.class, MembersCommand.class, MemberCommand.class, HistoryCommand.class,
             WatchCommand.class, MaintenanceCommand.class, DetectorCommand.class, BrakeCommand.class,
-            ForgetCommand.class, EnrollCommand.class},
+            ForgetCommand.class, EnrollCommand.class, PowerCommand.class},
         footer = {"",
             "Admin commands use the REST API at --url: default $HOSTWATCH_URL, else",
             "http://localhost:8080. watch reads ZooKeeper at --zk: default $HOSTWATCH_ZK,",

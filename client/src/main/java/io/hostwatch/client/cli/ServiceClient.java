@@ -82,6 +82,11 @@ final class ServiceClient {
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(body)), path);
     }
 
+    /** POST with no body to {@code path}; the response body. */
+    String post(String path) {
+        return send(request(path).POST(HttpRequest.BodyPublishers.noBody()), path);
+    }
+
     /** DELETE {@code path}; the response body (empty for 204). */
     String delete(String path) {
         return send(request(path).DELETE(), path);
