@@ -255,6 +255,21 @@ class OutOfBandFencingIT {
                         .doesNotContain(IpmiSimulator.PASSWORD);
                 System.out.printf("[fencing] %s/victim states %s; BMC calls %s%n", s.group(),
                         s.watcher().states(victim.host()), fenceBmc.calls());
+
+                // The operator asks the BMC, then powers the host back on: hostwatch never does.
+                String member = service.url() + "/v1/groups/" + s.group() + "/members/" + victim.host();
+                JsonNode now = Rest.get(member + "/power").body();
+                assertThat(now.path("power").asText()).as(now.toString()).isEqualTo("OFF");
+                assertThat(now.path("fencing").path("status").asText()).isEqualTo("CONFIRMED");
+                assertThat(fenceBmc.calls()).as("no power-on by hostwatch").noneMatch(c -> c.endsWith("set power 1"));
+                Rest.Reply on = Rest.call(java.net.http.HttpRequest.newBuilder(java.net.URI.create(member
+                        + "/power/on")).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+                assertThat(on.status()).as(on.raw()).isEqualTo(200);
+                assertThat(fenceBmc.poweredOn()).isTrue();
+                assertThat(Rest.get(service.url() + "/v1/groups/" + s.group() + "/members/Bad_Name/power").status())
+                        .isEqualTo(400);
+                assertThat(Rest.get(service.url() + "/v1/groups/" + s.group() + "/members/nosuchhost/power").status())
+                        .isEqualTo(404);
             } finally {
                 vms.destroyForcibly();
             }
