@@ -1,5 +1,6 @@
 package io.hostwatch.service.fencing;
 
+import io.hostwatch.service.core.FencingGate;
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
 import io.hostwatch.schema.BrakeRecord;

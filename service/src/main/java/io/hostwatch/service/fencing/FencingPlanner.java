@@ -1,5 +1,6 @@
 package io.hostwatch.service.fencing;
 
+import io.hostwatch.service.core.FencingGate;
 import io.hostwatch.schema.FencingAction;
 import io.hostwatch.schema.SignalStatus;
 import io.hostwatch.schema.Verdict;

@@ -11,7 +11,7 @@
  *   <li>{@link io.hostwatch.service.fencing.FencingConfiguration},
  *       {@link io.hostwatch.service.fencing.BmcConfiguration},
  *       {@link io.hostwatch.service.fencing.BmcTargets}: which groups are fenced, each host's BMC.</li>
- *   <li>{@link io.hostwatch.service.fencing.FencingGate} and
+ *   <li>{@link io.hostwatch.service.core.FencingGate} and
  *       {@link io.hostwatch.service.fencing.FencingPlanner}: the pure decisions (what a verdict
  *       becomes, what is to be done).</li>
  *   <li>{@link io.hostwatch.service.fencing.Fencer}: the leader-only loop; it records intent and

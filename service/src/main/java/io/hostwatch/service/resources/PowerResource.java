@@ -3,6 +3,9 @@ package io.hostwatch.service.resources;
 import io.hostwatch.schema.MemberId;
 import io.hostwatch.schema.SignalStatus;
 import io.hostwatch.service.api.PowerState;
+import io.hostwatch.service.auth.LogText;
+import io.hostwatch.service.auth.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.hostwatch.service.fencing.BmcException;
 import io.hostwatch.service.fencing.BmcTargets;
 import io.hostwatch.service.fencing.FencingIntegration;
@@ -24,10 +27,12 @@ import org.slf4j.LoggerFactory;
  * {@code GET /v1/groups/{group}/members/{host}/power}: the power state the member's BMC reports
  * now, with its fencing record. {@code POST .../power/on}: the operator switches a fenced host
  * back on; hostwatch itself never does. Only members of fenced groups have a BMC (409 otherwise);
- * a BMC that does not answer gives 502 with the reason. Every power-on is logged with who asked.
+ * a BMC that does not answer gives 502 with the reason. Reading needs the reader role, the
+ * power-on the operator role; every power-on is logged with who asked.
  */
 @Path("/v1/groups/{group}/members/{host}/power")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.READER)
 public final class PowerResource {
     private static final Logger LOG = LoggerFactory.getLogger(PowerResource.class);
 
@@ -53,13 +58,14 @@ public final class PowerResource {
 
     @POST
     @Path("on")
+    @RolesAllowed(Roles.OPERATOR)
     public PowerState on(@PathParam("group") String group, @PathParam("host") String host,
                          @Context SecurityContext security) {
         MemberId id = known(group, host);
         PowerManagement bmc = bmc(id);
-        String who = security == null || security.getUserPrincipal() == null ? "anonymous"
-                : security.getUserPrincipal().getName();
-        LOG.warn("{}: power on through its BMC ({} {}) at the request of {}", id, bmc.method(), bmc.target(), who);
+        String who = Callers.who(security);
+        LOG.warn("{}: power on through its BMC ({} {}) at the request of {}", id, bmc.method(), bmc.target(),
+                LogText.escape(who));
         try {
             String answer = bmc.powerOn();
             return state(id, bmc, SignalStatus.Power.UNKNOWN, answer, null);

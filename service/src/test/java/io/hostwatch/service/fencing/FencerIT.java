@@ -1,5 +1,6 @@
 package io.hostwatch.service.fencing;
 
+import io.hostwatch.service.core.FencingGate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -112,7 +113,7 @@ class FencerIT {
 
     /** A DEAD verdict as the detector publishes it for a fenced group: held until the BMC confirms. */
     private void publishDead(String host, String incarnation, long epoch) {
-        Verdict classified = FencingGateTest.verdict(State.DEAD, true, null);
+        Verdict classified = io.hostwatch.service.testing.FencingSamples.verdict(State.DEAD, true, null);
         Verdict v = new Verdict(GROUP, host, classified.address(), State.DEAD, classified.reason(), Instant.now(),
                 true, Instant.now(), incarnation, epoch, classified.evidence(), Instant.now());
         verdicts.write(FencingGate.apply(v, true, null, false, false), epoch);

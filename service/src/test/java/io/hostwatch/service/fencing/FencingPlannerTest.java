@@ -1,9 +1,10 @@
 package io.hostwatch.service.fencing;
 
-import static io.hostwatch.service.fencing.FencingGateTest.T;
-import static io.hostwatch.service.fencing.FencingGateTest.INC;
-import static io.hostwatch.service.fencing.FencingGateTest.record;
-import static io.hostwatch.service.fencing.FencingGateTest.verdict;
+import io.hostwatch.service.core.FencingGate;
+import static io.hostwatch.service.testing.FencingSamples.T;
+import static io.hostwatch.service.testing.FencingSamples.INC;
+import static io.hostwatch.service.testing.FencingSamples.record;
+import static io.hostwatch.service.testing.FencingSamples.verdict;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hostwatch.schema.FencingAction;

@@ -1,7 +1,7 @@
 package io.hostwatch.service.fencing;
 
-import static io.hostwatch.service.fencing.FencingGateTest.INC;
-import static io.hostwatch.service.fencing.FencingGateTest.T;
+import static io.hostwatch.service.testing.FencingSamples.INC;
+import static io.hostwatch.service.testing.FencingSamples.T;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hostwatch.schema.FencingAction;

@@ -1,4 +1,4 @@
-package io.hostwatch.service.fencing;
+package io.hostwatch.service.core;
 
 import io.hostwatch.schema.Evidence;
 import io.hostwatch.schema.FencingAction;
