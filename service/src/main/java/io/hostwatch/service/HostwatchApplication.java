@@ -146,8 +146,8 @@ public class HostwatchApplication extends Application<HostwatchConfiguration> {
         FencingIntegration fencing = FencingIntegration.create(config.getFencing(), curator.client(), view,
                 Leadership.of(detector::isLeader, detector::epoch), clock, environment.metrics());
         if (fencing.enabled()) {
-            detector.setVerdictGate((v, o) -> fencing.gate(v, o.brake(), o.flapping()));
-            fencing.onChange(detector::recheck);
+            detector.setFencing(fencing.source());
+            fencing.onChange(detector::fencingChanged);
         }
 
         environment.lifecycle().manage(new Managed() {

@@ -57,11 +57,14 @@ public final class FencingGate {
         }
         FencingAction r = recorded != null && Objects.equals(recorded.incarnation(), v.incarnation())
                 ? recorded : null;
-        List<String> holds = new ArrayList<>(3);
-        if (brake) {
+        // The classifier's holds (brake, flapping, settling), plus brake and flapping where it did not
+        // add them (an ISOLATED verdict is not actionable by itself, so it carries none).
+        List<String> holds = new ArrayList<>(v.holds() == null ? List.of() : v.holds());
+        holds.removeAll(List.of(Verdict.HOLD_FENCING, Verdict.HOLD_FENCING_FAILED));
+        if (brake && !holds.contains(Verdict.HOLD_BRAKE)) {
             holds.add(Verdict.HOLD_BRAKE);
         }
-        if (flapping) {
+        if (flapping && !holds.contains(Verdict.HOLD_FLAPPING)) {
             holds.add(Verdict.HOLD_FLAPPING);
         }
         if (r != null && r.status() == FencingAction.Status.CONFIRMED) {
@@ -101,6 +104,6 @@ public final class FencingGate {
         Evidence e = v.evidence() == null ? new Evidence(null, null, null) : v.evidence();
         return new Verdict(v.group(), v.host(), v.address(), v.state(), reason, v.since(), actionable,
                 safeToRecoverAt, v.incarnation(), v.epoch(), power == null ? e : e.withPower(power), v.updatedAt(),
-                holds.isEmpty() ? null : List.copyOf(holds));
+                holds.isEmpty() ? null : List.copyOf(holds), v.fenceAfterMillis());
     }
 }

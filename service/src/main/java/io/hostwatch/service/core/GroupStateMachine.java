@@ -2,6 +2,7 @@ package io.hostwatch.service.core;
 
 import io.hostwatch.schema.BrakeRecord;
 import io.hostwatch.schema.Evidence;
+import io.hostwatch.schema.FencingAction;
 import io.hostwatch.schema.Maintenance;
 import io.hostwatch.schema.MemberId;
 import io.hostwatch.schema.MemberRegistration;
@@ -94,6 +95,8 @@ public final class GroupStateMachine {
     private final Clock clock;
     private final Map<MemberId, Member> members = new HashMap<>();
     private final Map<MemberId, Maintenance> maintenance = new HashMap<>();
+    private final Map<MemberId, FencingAction> fencing = new HashMap<>();
+    private boolean fencingConfigured;
     private final MassFailureBrake brake;
     private final FlapDamper flaps;
     private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) -> Long.compare(a.at, b.at));
@@ -213,7 +216,7 @@ public final class GroupStateMachine {
         }
         Evidence.Heartbeat hb = new Evidence.Heartbeat(SignalStatus.Heartbeat.LOST, clock.instant(),
                 "heartbeat znode gone (ZooKeeper session expired or closed)");
-        publishIfChanged(m, VerdictClassifier.classify(observe(m, hb, leaving(m), ping, storage), m.published));
+        publishIfChanged(m, classify(observe(m, hb, leaving(m), ping, storage), m.published));
         return drain();
     }
 
@@ -447,6 +450,39 @@ public final class GroupStateMachine {
         }
     }
 
+    /** The classified verdict as out-of-band fencing leaves it ({@link FencingGate}); unchanged when not fenced. */
+    private Verdict classify(Observation o, Verdict prev) {
+        Verdict v = VerdictClassifier.classify(o, prev);
+        return fencingConfigured ? FencingGate.apply(v, true, fencing.get(o.id()), o.brake(), o.flapping()) : v;
+    }
+
+    /**
+     * Out-of-band fencing of this group: whether it is configured, and the fencing records known
+     * now. Call once, right after construction (no effects).
+     */
+    public void fencing(boolean configured, Map<MemberId, FencingAction> records) {
+        this.fencingConfigured = configured;
+        records.forEach((id, r) -> {
+            if (id.group().equals(group)) {
+                fencing.put(id, r);
+            }
+        });
+    }
+
+    /** A member's fencing record changed ({@code record} null: deleted): its verdict follows it. */
+    public List<Effect> fencing(MemberId id, FencingAction record) {
+        if (record == null) {
+            fencing.remove(id);
+        } else {
+            fencing.put(id, record);
+        }
+        Member m = members.get(id);
+        if (fencingConfigured && m != null && !m.present && m.published != null && connected) {
+            reclassify(m);
+        }
+        return drain();
+    }
+
     /** Publishes a verdict again from its own evidence, with holds and maintenance as they are now. */
     private void reclassify(Member m) {
         Verdict prev = m.published;
@@ -455,7 +491,7 @@ public final class GroupStateMachine {
             return;
         }
         boolean leaving = leaving(m) && e.heartbeat().status() == SignalStatus.Heartbeat.LOST;
-        publishIfChanged(m, VerdictClassifier.classify(observe(m, prev.address(), prev.incarnation(), e.heartbeat(),
+        publishIfChanged(m, classify(observe(m, prev.address(), prev.incarnation(), e.heartbeat(),
                 leaving, e.ping(), e.storage()), prev));
     }
 
@@ -468,7 +504,7 @@ public final class GroupStateMachine {
         Evidence.Heartbeat hb = prev != null && prev.evidence() != null && prev.evidence().heartbeat() != null
                 && prev.evidence().heartbeat().status() == SignalStatus.Heartbeat.OK ? prev.evidence().heartbeat()
                 : new Evidence.Heartbeat(SignalStatus.Heartbeat.OK, clock.instant(), "heartbeat znode present");
-        publishIfChanged(m, VerdictClassifier.classify(observe(m, m.reg.address(), m.reg.incarnation(), hb, false,
+        publishIfChanged(m, classify(observe(m, m.reg.address(), m.reg.incarnation(), hb, false,
                 null, stor), prev));
     }
 
@@ -495,7 +531,7 @@ public final class GroupStateMachine {
         Verdict prev = m.published;
         Evidence.Heartbeat hb = new Evidence.Heartbeat(SignalStatus.Heartbeat.LOST, clock.instant(),
                 "heartbeat znode gone (ZooKeeper session expired or closed)");
-        Verdict suspect = VerdictClassifier.classify(observe(m, hb, leaving(m), null, null), prev);
+        Verdict suspect = classify(observe(m, hb, leaving(m), null, null), prev);
         if (suspect.state() == State.STOPPED) {
             publishIfChanged(m, suspect);
             return;

@@ -1,6 +1,7 @@
 package io.hostwatch.service.detector;
 
 import io.hostwatch.schema.BrakeRecord;
+import io.hostwatch.schema.FencingAction;
 import io.hostwatch.schema.MemberId;
 import io.hostwatch.schema.MemberRegistration;
 import io.hostwatch.schema.Verdict;
@@ -52,6 +53,22 @@ public final class Detector implements Closeable {
     private final ScheduledExecutorService executor;
     private final List<PublishListener> publishListeners = new CopyOnWriteArrayList<>();
     private final Map<String, GroupStateMachine> machines = new HashMap<>(); // confined to the executor
+    private volatile FencingSource fencing = new FencingSource() {
+        @Override
+        public boolean fenced(String group) {
+            return false;
+        }
+
+        @Override
+        public Map<MemberId, FencingAction> records() {
+            return Map.of();
+        }
+
+        @Override
+        public Optional<FencingAction> record(MemberId id) {
+            return Optional.empty();
+        }
+    };
     private final Map<String, BrakeRecord> localBrakes = new ConcurrentHashMap<>();
     private long termEpoch = -1; // confined to the executor
     private volatile long graceUntilMillis;
@@ -79,6 +96,33 @@ public final class Detector implements Closeable {
     }
 
     private final Clock clock;
+
+    /**
+     * Out-of-band fencing as the machines see it: which groups are fenced, and the fencing records
+     * (read from a cache; quick, non-blocking).
+     */
+    public interface FencingSource {
+        boolean fenced(String group);
+
+        Map<MemberId, FencingAction> records();
+
+        Optional<FencingAction> record(MemberId id);
+    }
+
+    /** Sets the fencing source; call before {@link #start()}. Without one, no group is fenced. */
+    public void setFencing(FencingSource source) {
+        this.fencing = source;
+    }
+
+    /** A member's fencing record changed: its verdict follows it. Safe from any thread. */
+    public void fencingChanged(MemberId id) {
+        submit(() -> {
+            GroupStateMachine m = machines.get(id.group());
+            if (m != null && current(m)) {
+                execute(m, m.fencing(id, fencing.record(id).orElse(null)));
+            }
+        });
+    }
 
     public void start() {
         view.addListener(new ViewEvents(this, view, probe));
@@ -194,8 +238,12 @@ public final class Detector implements Closeable {
         if (termEpoch < 0) {
             return null;
         }
-        return machines.computeIfAbsent(group, g -> new GroupStateMachine(g, termEpoch, settings.rules(),
-                this::millis, clock, graceUntilMillis));
+        return machines.computeIfAbsent(group, g -> {
+            GroupStateMachine m = new GroupStateMachine(g, termEpoch, settings.rules(), this::millis, clock,
+                    graceUntilMillis);
+            m.fencing(fencing.fenced(g), fencing.records());
+            return m;
+        });
     }
 
     private boolean current(GroupStateMachine m) {

@@ -5,7 +5,6 @@ import com.codahale.metrics.MetricRegistry;
 import io.dropwizard.lifecycle.Managed;
 import io.hostwatch.schema.FencingAction;
 import io.hostwatch.schema.MemberId;
-import io.hostwatch.schema.Verdict;
 import io.hostwatch.service.nova.Backoff;
 import io.hostwatch.service.nova.Leadership;
 import io.hostwatch.service.zk.ClusterView;
@@ -70,20 +69,31 @@ public final class FencingIntegration implements Managed {
         return fencer != null;
     }
 
-    /** The verdict as fencing leaves it (see {@link FencingGate}); unchanged when fencing is off. */
-    public Verdict gate(Verdict v, boolean brake, boolean flapping) {
-        if (fencer == null || v == null) {
-            return v;
-        }
-        MemberId id = v.id();
-        return FencingGate.apply(v, targets.fenced(id), view.action(id).orElse(null), brake, flapping);
-    }
-
     /** Tells {@code listener} of every member whose fencing record changed (must not block). */
     public void onChange(Consumer<MemberId> listener) {
         if (view != null) {
             view.addListener(listener);
         }
+    }
+
+    /** Fencing as the detector's machines see it. */
+    public io.hostwatch.service.detector.Detector.FencingSource source() {
+        return new io.hostwatch.service.detector.Detector.FencingSource() {
+            @Override
+            public boolean fenced(String group) {
+                return targets != null && targets.fenced(MemberId.of(group, "any"));
+            }
+
+            @Override
+            public java.util.Map<MemberId, FencingAction> records() {
+                return view == null ? java.util.Map.of() : view.all();
+            }
+
+            @Override
+            public Optional<FencingAction> record(MemberId id) {
+                return FencingIntegration.this.record(id);
+            }
+        };
     }
 
     /** The member's fencing record as this instance last saw it. */

@@ -46,6 +46,11 @@ public final class FencingView implements Closeable {
         cache.start();
     }
 
+    /** Every record seen, a snapshot. */
+    public Map<MemberId, FencingAction> all() {
+        return Map.copyOf(actions);
+    }
+
     public Optional<FencingAction> action(MemberId id) {
         return Optional.ofNullable(actions.get(id));
     }
