@@ -1,6 +1,5 @@
 package io.hostwatch.service.fencing;
 
-import io.hostwatch.service.core.FencingGate;
 import com.codahale.metrics.MetricRegistry;
 import io.dropwizard.lifecycle.Managed;
 import io.hostwatch.schema.FencingAction;
