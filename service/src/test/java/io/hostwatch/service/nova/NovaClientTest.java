@@ -28,7 +28,7 @@ class NovaClientTest {
     void setUp() {
         stub = OpenStackStub.start();
         host1 = stub.compute.addService("host1");
-        clients = new StubClients(stub, secrets, Clock.systemUTC(), Duration.ofMillis(800));
+        clients = new StubClients(stub, secrets, Clock.systemUTC(), Duration.ofMillis(4000)); // room for a loaded machine
     }
 
     @AfterEach
@@ -118,8 +118,8 @@ class NovaClientTest {
         long start = System.nanoTime();
         assertThatThrownBy(() -> clients.nova.forceDown(host1, "r"))
                 .isInstanceOfSatisfying(OpenStackException.class, retryable(0))
-                .hasMessageContaining("did not answer PUT /os-services/" + host1 + " within 800 ms");
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+                .hasMessageContaining("did not answer PUT /os-services/" + host1 + " within 4000 ms");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
         stub.hang(false);
         assertThat(stub.compute.service(host1).forcedDown).as("a held request never reached Nova").isFalse();
     }
