@@ -29,6 +29,7 @@ import io.hostwatch.service.resources.BrakeResource;
 import io.hostwatch.service.resources.DetectorResource;
 import io.hostwatch.service.resources.EnrollmentResource;
 import io.hostwatch.service.resources.GroupsResource;
+import io.hostwatch.service.resources.MemberReadFilter;
 import io.hostwatch.service.resources.HistoryResource;
 import io.hostwatch.service.resources.JsonErrorHandler;
 import io.hostwatch.service.resources.MaintenanceResource;
@@ -184,6 +185,10 @@ public class HostwatchApplication extends Application<HostwatchConfiguration> {
         environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(new JsonErrorHandler()));
         environment.jersey().register(new GroupsResource(view, nova.statusLookup(),
                 new OperatorStore(curator.client())));
+        // The hot member read, from pre-serialized bytes; after hostwatch-auth (registered earlier, also matched after).
+        environment.servlets().addFilter("hostwatch-member-read", new MemberReadFilter(view, nova.statusLookup(),
+                environment.getObjectMapper())).addMappingForUrlPatterns(
+                        java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), true, "/v1/groups/*");
         environment.jersey().register(new DetectorResource(detector, security.status(), zkSecurity.status()));
         environment.jersey().register(new EnrollmentResource(new EnrollmentStore(curator.client(), acls)));
         environment.jersey().register(new HistoryResource(view, new VerdictHistory(curator.client(),
