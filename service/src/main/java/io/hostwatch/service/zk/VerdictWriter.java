@@ -41,6 +41,11 @@ import org.slf4j.LoggerFactory;
  * {@link VerdictStore}, which sorts those cases out. History entries go in the verdict's own
  * operations; trimming old entries is counted per member and done in the background once every
  * {@code historySize} transitions, never on the critical path.
+ *
+ * <p>{@code SUSPECT} is urgent: it is the first sign of a loss and must not wait behind final
+ * verdicts and other writes. A {@code SUSPECT} for a member with no write of its own waiting is
+ * queued in a lane of its own that is always sent first; one for a member with a write waiting
+ * joins the ordinary queue behind it, so a member's writes are still sent in the order asked.
  */
 public final class VerdictWriter implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(VerdictWriter.class);
@@ -65,6 +70,8 @@ public final class VerdictWriter implements Closeable {
     private final int historySize;
     private final ExecutorService executor;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>(); // guarded by itself
+    private final ArrayDeque<Pending> urgent = new ArrayDeque<>(); // guarded by queue
+    private final Map<MemberId, Integer> waiting = new java.util.HashMap<>(); // in queue, per member; guarded by queue
     private int inFlight; // guarded by queue
     private boolean pumping; // guarded by queue
     private long sent; // writer thread only
@@ -97,13 +104,21 @@ public final class VerdictWriter implements Closeable {
     /** Writes waiting or in flight. */
     public int backlog() {
         synchronized (queue) {
-            return queue.size() + inFlight;
+            return queue.size() + urgent.size() + inFlight;
         }
     }
 
     private CompletableFuture<Void> enqueue(Pending p) {
         synchronized (queue) {
-            queue.addLast(p);
+            if (p.next != null && p.next.state() == io.hostwatch.schema.State.SUSPECT
+                    && !waiting.containsKey(p.next.id())) {
+                urgent.addLast(p);
+            } else {
+                queue.addLast(p);
+                if (p.next != null) {
+                    waiting.merge(p.next.id(), 1, Integer::sum);
+                }
+            }
             kick();
         }
         return p.done;
@@ -111,7 +126,7 @@ public final class VerdictWriter implements Closeable {
 
     /** With the queue lock held: makes sure the pump runs when there is work and room. */
     private void kick() {
-        if (pumping || queue.isEmpty() || inFlight >= MAX_IN_FLIGHT) {
+        if (pumping || queue.isEmpty() && urgent.isEmpty() || inFlight >= MAX_IN_FLIGHT) {
             return;
         }
         pumping = true;
@@ -119,8 +134,7 @@ public final class VerdictWriter implements Closeable {
             executor.execute(this::pump);
         } catch (RejectedExecutionException closed) {
             pumping = false;
-            List<Pending> dropped = new ArrayList<>(queue);
-            queue.clear();
+            List<Pending> dropped = drainAll();
             dropped.forEach(x -> x.done.completeExceptionally(new HostwatchException("verdict writer closed")));
         }
     }
@@ -130,11 +144,11 @@ public final class VerdictWriter implements Closeable {
         while (true) {
             List<Pending> batch = new ArrayList<>();
             synchronized (queue) {
-                if (queue.isEmpty() || inFlight >= MAX_IN_FLIGHT) {
+                if (queue.isEmpty() && urgent.isEmpty() || inFlight >= MAX_IN_FLIGHT) {
                     pumping = false;
                     return;
                 }
-                take(batch);
+                take(urgent.isEmpty() ? queue : urgent, batch);
                 inFlight++;
             }
             if (batch.get(0).brake != null) {
@@ -154,18 +168,21 @@ public final class VerdictWriter implements Closeable {
         }
     }
 
-    /** With the queue lock held: the next batch, in queue order, under one epoch, within the bounds. */
-    private void take(List<Pending> batch) {
+    /** With the queue lock held: the next batch from {@code lane}, in its order, under one epoch, within the bounds. */
+    private void take(ArrayDeque<Pending> lane, List<Pending> batch) {
         int ops = 1;
         int bytes = 0;
-        while (!queue.isEmpty()) {
-            Pending p = queue.peekFirst();
+        while (!lane.isEmpty()) {
+            Pending p = lane.peekFirst();
             boolean alone = p.brake != null;
             if (!batch.isEmpty() && (alone || p.epoch != batch.get(0).epoch || ops + 2 > MAX_BATCH_OPS
                     || bytes + p.bytes() > MAX_BATCH_BYTES)) {
                 return;
             }
-            batch.add(queue.removeFirst());
+            batch.add(lane.removeFirst());
+            if (lane == queue && p.next != null) {
+                waiting.computeIfPresent(p.next.id(), (id, n) -> n > 1 ? n - 1 : null);
+            }
             ops += p.transition() ? 2 : 1;
             bytes += p.bytes();
             if (alone) {
@@ -293,13 +310,22 @@ public final class VerdictWriter implements Closeable {
         sinceTrim.remove(id);
     }
 
+    /** With the queue lock held: empties both lanes. */
+    private List<Pending> drainAll() {
+        List<Pending> all = new ArrayList<>(urgent);
+        all.addAll(queue);
+        urgent.clear();
+        queue.clear();
+        waiting.clear();
+        return all;
+    }
+
     @Override
     public void close() {
         executor.shutdownNow();
         List<Pending> dropped;
         synchronized (queue) {
-            dropped = new ArrayList<>(queue);
-            queue.clear();
+            dropped = drainAll();
         }
         dropped.forEach(p -> p.done.completeExceptionally(new HostwatchException("verdict writer closed")));
     }

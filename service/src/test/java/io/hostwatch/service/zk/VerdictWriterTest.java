@@ -83,4 +83,50 @@ class VerdictWriterTest {
             }
         }
     }
+
+    @Test
+    void suspectIsNotQueuedBehindOtherWritesButStaysInOrderPerMember() throws Exception {
+        System.setProperty("zookeeper.admin.enableServer", "false");
+        try (TestingServer zk = new TestingServer();
+             CuratorFramework c = CuratorFrameworkFactory.newClient(zk.getConnectString(), new RetryOneTime(100))) {
+            c.start();
+            VerdictStore store = new VerdictStore(c, Clock.systemUTC(), 3);
+            try (VerdictWriter writer = new VerdictWriter(c, store)) {
+                long e = store.acquireEpoch("first");
+                int n = 3000;
+                List<CompletableFuture<Void>> all = new ArrayList<>();
+                for (int h = 0; h < n; h++) {
+                    all.add(writer.publish(verdict("h" + h, State.RUNNING, e), null, e));
+                }
+                all.add(writer.publish(verdict("s", State.RUNNING, e), null, e));
+                CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+                all.clear();
+                List<Verdict> dead = new ArrayList<>();
+                for (int h = 0; h < n; h++) {
+                    dead.add(verdict("h" + h, State.DEAD, e));
+                }
+                for (int h = 0; h < n; h++) {
+                    all.add(writer.publish(dead.get(h), verdict("h" + h, State.RUNNING, e), e));
+                }
+                // the last member's DEAD is still waiting: its SUSPECT must follow it, not overtake it
+                all.add(writer.publish(verdict("h" + (n - 1), State.SUSPECT, e), dead.get(n - 1), e));
+                all.add(writer.publish(verdict("s", State.SUSPECT, e), verdict("s", State.RUNNING, e), e));
+                CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+
+                assertThat(read(c, "s").state()).isEqualTo(State.SUSPECT);
+                assertThat(read(c, "h" + (n - 1)).state()).isEqualTo(State.SUSPECT);
+                long suspect = mzxid(c, "s");
+                long laterSent = 0;
+                for (int h = 0; h < n - 1; h++) {
+                    assertThat(read(c, "h" + h).state()).isEqualTo(State.DEAD);
+                    laterSent += mzxid(c, "h" + h) > suspect ? 1 : 0;
+                }
+                assertThat(laterSent).as("DEAD verdicts written after the later SUSPECT").isPositive();
+            }
+        }
+    }
+
+    private static long mzxid(CuratorFramework c, String host) throws Exception {
+        return c.checkExists().forPath(ZkPaths.verdict(MemberId.of("compute", host))).getMzxid();
+    }
 }
