@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.util.Locale;
@@ -27,6 +28,9 @@ import org.slf4j.LoggerFactory;
  * is not a read is logged on {@code hostwatch.audit} with its caller and outcome.
  */
 public final class CallerFilter implements Filter {
+    /** The most of a refused request's body that is read to keep its connection usable. */
+    static final long DRAIN_LIMIT = 64 * 1024;
+
     /** Request attribute holding the {@link Caller}. */
     public static final String CALLER = Caller.class.getName();
     private static final Logger AUDIT = LoggerFactory.getLogger("hostwatch.audit");
@@ -64,7 +68,7 @@ public final class CallerFilter implements Filter {
         } catch (AuthenticationException e) {
             AUDIT.warn("{} {} from {}: credentials not checked: {}", method, LogText.escape(path),
                     request.getRemoteAddr(), LogText.escape(e.getMessage()));
-            error(response, 503, "cannot check credentials now: " + e.getMessage());
+            error(request, response, 503, "cannot check credentials now: " + e.getMessage());
             return;
         }
         if (found.isEmpty()) {
@@ -76,7 +80,7 @@ public final class CallerFilter implements Filter {
             if (challenge != null) {
                 response.setHeader("WWW-Authenticate", challenge);
             }
-            error(response, 401, "authentication required: "
+            error(request, response, 401, "authentication required: "
                     + (challenge != null ? "a valid Keystone token in X-Auth-Token" : "a client certificate"));
             return;
         }
@@ -84,7 +88,7 @@ public final class CallerFilter implements Filter {
         if (!authorizer.authorize(caller, needed, null)) {
             AUDIT.info("{} {} by {} from {}: 403 (needs the {} permission)", method, LogText.escape(path),
                     LogText.escape(caller.audit()), request.getRemoteAddr(), needed);
-            error(response, 403, caller.audit() + " may not " + (Roles.READER.equals(needed) ? "read" : "change")
+            error(request, response, 403, caller.audit() + " may not " + (Roles.READER.equals(needed) ? "read" : "change")
                     + " this: it needs the " + needed + " permission (see auth.* in the configuration)");
             return;
         }
@@ -110,7 +114,40 @@ public final class CallerFilter implements Filter {
         return m.equals("GET") || m.equals("HEAD") || m.equals("OPTIONS");
     }
 
-    private static void error(HttpServletResponse response, int status, String message) throws IOException {
+    /**
+     * A refused request's body is read and dropped (up to {@link #DRAIN_LIMIT}) before the answer, so
+     * the connection stays usable: an answer sent while the body is still unread makes the server
+     * close the connection, and a client that already sent its next request on it sees no answer at
+     * all. A larger body closes the connection, said so in the answer.
+     */
+    private static void drain(HttpServletRequest request, HttpServletResponse response) {
+        long length = request.getContentLengthLong();
+        if (length == 0 || (length < 0 && isRead(request.getMethod()))) {
+            return;
+        }
+        if (length > DRAIN_LIMIT) {
+            response.setHeader("Connection", "close");
+            return;
+        }
+        try {
+            InputStream in = request.getInputStream();
+            byte[] buffer = new byte[8192];
+            long left = DRAIN_LIMIT;
+            int n;
+            while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) >= 0) {
+                left -= n;
+            }
+            if (left <= 0) {
+                response.setHeader("Connection", "close");
+            }
+        } catch (IOException e) {
+            response.setHeader("Connection", "close");
+        }
+    }
+
+    private static void error(HttpServletRequest request, HttpServletResponse response, int status, String message)
+            throws IOException {
+        drain(request, response);
         response.setStatus(status);
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
