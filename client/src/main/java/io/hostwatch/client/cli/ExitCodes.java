@@ -11,6 +11,11 @@ final class ExitCodes {
     static final int UNREACHABLE = 3;
     /** Not allowed: no or invalid credentials (401), or a role without the permission (403). */
     static final int NOT_ALLOWED = 4;
+    /**
+     * {@code power} only: the service answered, but the member's BMC did not (no answer, a refusal,
+     * an unreadable answer: the service's 502); the host's power state is unknown.
+     */
+    static final int BMC_UNAVAILABLE = 5;
 
     static final String HEADING = "%nExit status:%n";
     static final String[] LIST = {

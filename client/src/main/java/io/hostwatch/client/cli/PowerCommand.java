@@ -21,7 +21,9 @@ import picocli.CommandLine.Spec;
                 "GET /v1/groups/GROUP/members/HOST/power, POST .../power/on."},
         exitCodeListHeading = ExitCodes.HEADING, exitCodeList = {
             "0:ok", "1:unknown member, or its group has no fencing configured",
-            "2:bad usage or bad group/host name", "3:service or BMC not reachable"})
+            "2:bad usage or bad group/host name", "3:service not reachable at --url, or unavailable",
+            "4:not allowed: no or invalid credentials, or a role without the permission",
+            "5:BMC unavailable: the service answered but the member's BMC did not (HTTP 502); power state unknown"})
 public final class PowerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -45,11 +47,16 @@ public final class PowerCommand implements Callable<Integer> {
     public Integer call() {
         MemberId id = Args.member(group, host);
         String path = Args.memberPath(id) + "/power";
-        String body = switch (action) {
-            case "status" -> service.client().get(path);
-            case "on" -> service.client().post(path + "/on");
-            default -> throw new CliException(ExitCodes.USAGE, "action must be status or on, got '" + action + "'");
-        };
+        if (!"status".equals(action) && !"on".equals(action)) {
+            throw new CliException(ExitCodes.USAGE, "action must be status or on, got '"
+                    + ServiceClient.oneLine(action) + "'");
+        }
+        String body;
+        try {
+            body = "on".equals(action) ? service.client().post(path + "/on") : service.client().get(path);
+        } catch (CliException e) {
+            throw bmcFailure(id, e);
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(body.strip());
@@ -65,5 +72,18 @@ public final class PowerCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /**
+     * The service's 502 with its JSON error is the BMC's failure, not the service's: said so, with its
+     * own exit status. Anything else (a proxy's 502 page, 503, no answer) stays as it was.
+     */
+    static CliException bmcFailure(MemberId id, CliException e) {
+        if (e.httpStatus() != 502 || e.serviceMessage() == null) {
+            return e;
+        }
+        return new CliException(ExitCodes.BMC_UNAVAILABLE, "BMC unavailable for " + id.group() + "/" + id.host()
+                + ": " + e.serviceMessage() + " (the service answered 502; the host's power state is unknown)",
+                e.httpStatus(), e.serviceMessage());
     }
 }

@@ -161,7 +161,8 @@ final class ServiceClient {
             case 502:
             case 503:
             case 504:
-                throw new CliException(ExitCodes.UNREACHABLE, "service at " + base + " is unavailable: " + message);
+                throw new CliException(ExitCodes.UNREACHABLE, "service at " + base + " is unavailable: " + message,
+                        status, apiMessage(response.body()));
             default:
                 throw new CliException(ExitCodes.NOT_FOUND, status == 404 || status == 409 ? message
                         : "service answered HTTP " + status + " to " + path + ": " + message);
@@ -181,18 +182,30 @@ final class ServiceClient {
 
     /** The {@code message} of the API's JSON error, else the body's first line, else the status. */
     private static String errorMessage(String body, int status) {
+        String api = apiMessage(body);
+        if (api != null) {
+            return api;
+        }
         if (body != null && !body.isBlank()) {
-            try {
-                JsonNode error = Json.mapper().readTree(body);
-                if (error.hasNonNull("message")) {
-                    return oneLine(error.get("message").asText());
-                }
-            } catch (IOException notJson) {
-                // fall through
-            }
             return oneLine(body.strip().lines().findFirst().orElse(""));
         }
         return "HTTP " + status;
+    }
+
+    /** The {@code message} of the API's JSON error ({@code {"code":..,"message":..}}), one line; else null. */
+    private static String apiMessage(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try {
+            JsonNode error = Json.mapper().readTree(body);
+            if (error != null && error.isObject() && error.hasNonNull("message")) {
+                return oneLine(error.get("message").asText());
+            }
+        } catch (IOException notJson) {
+            // not the API's error
+        }
+        return null;
     }
 
     /**
