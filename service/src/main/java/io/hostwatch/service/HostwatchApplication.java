@@ -13,6 +13,7 @@ import io.hostwatch.service.detector.DetectorSettings;
 import io.hostwatch.service.detector.SelfCheck;
 import io.hostwatch.service.fencing.FencingIntegration;
 import io.hostwatch.service.health.LeaderHealthCheck;
+import io.hostwatch.service.logging.EscapingMessageConverter;
 import io.hostwatch.service.health.StorageHealthCheck;
 import io.hostwatch.service.health.ZooKeeperHealthCheck;
 import io.hostwatch.service.metrics.BuildVersion;
@@ -57,6 +58,11 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /** Wires the service; all behaviour lives in the classes it wires. */
 public class HostwatchApplication extends Application<HostwatchConfiguration> {
+    static {
+        // every log line escapes control characters, before Dropwizard builds its layouts
+        EscapingMessageConverter.install();
+    }
+
     public static void main(String[] args) throws Exception {
         // See HostwatchCli: no SASL principal lookup (reverse DNS) unless SASL is asked for.
         if (System.getProperty("zookeeper.sasl.client") == null) {
