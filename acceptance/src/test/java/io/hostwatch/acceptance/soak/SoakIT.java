@@ -8,8 +8,6 @@ import io.hostwatch.acceptance.harness.Privileges;
 import io.hostwatch.acceptance.harness.Protection;
 import io.hostwatch.acceptance.soak.HistoryChecker.NovaCall;
 import io.hostwatch.acceptance.soak.NemesisEvent.Phase;
-import io.hostwatch.schema.Json;
-import io.hostwatch.schema.Verdict;
 import io.hostwatch.service.nova.OpenStackStub;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +35,7 @@ import org.junit.jupiter.api.Timeout;
  * (default 4) sets the session timeout; {@code -Dhostwatch.soak.outOfBandFencing=true} judges the
  * double faults as violations, for when out-of-band fencing is configured. Output in
  * {@code target/soak/}: {@code schedule.txt}, {@code nemesis.jsonl}, {@code history.json},
+ * {@code brakes.json}, {@code nova.json} (a {@link RecordedRun} the checker can judge again),
  * {@code soak.md}; {@code deploy/soak.sh} runs it and copies the report to {@code docs/soak.md}. Creating
  * {@code target/soak/stop} during a run cuts the fault phase short: faults not yet started are
  * skipped, the started ones healed, then the settle phase and the checks run as usual.
@@ -102,11 +101,10 @@ class SoakIT {
                 for (NemesisEvent fence : fences(lab.fenceLog())) {
                     log.add(fence);
                 }
-                List<Verdict> history = HistoryReader.read(lab.zkConnect(), SoakLab.GROUP);
-                Files.write(DIR.resolve("history.json"), Json.mapper().writerWithDefaultPrettyPrinter()
-                        .writeValueAsBytes(history));
-                HistoryChecker.Result result = new HistoryChecker(bounds())
-                        .check(log.events(), history, nemesis.brakes(), novaCalls(lab.stub()));
+                RecordedRun run = new RecordedRun(log.events(), HistoryReader.read(lab.zkConnect(), SoakLab.GROUP),
+                        nemesis.brakes(), novaCalls(lab.stub()));
+                run.writeBeside(DIR);
+                HistoryChecker.Result result = run.check(bounds());
                 String report = SoakReport.render(SEED, faulted, Duration.between(wallStart, Instant.now()),
                         lab.settings(), result, nemesis.failedSteps(), List.of(
                                 "brake records seen: " + nemesis.brakes().size() + "; operator releases: "
