@@ -218,6 +218,7 @@ public class HostwatchApplication extends Application<HostwatchConfiguration> {
                 BuildVersion.get()));
         NovaActionCounters.register(metrics.registry(), environment.metrics());
         ping.observe((result, took) -> metrics.probed("ping", result.name(), took));
+        fencing.observe(metrics::fencingAttempted);
         detector.addPublishListener(metrics::verdictPublished);
         PrometheusEndpoint.register(environment.admin(), metrics.registry(), environment.metrics());
     }

@@ -16,9 +16,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -27,6 +29,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +58,21 @@ public final class Fencer implements Closeable {
 
     private enum Life { LATENT, STARTED, CLOSED }
 
+    /** Told of the end of every attempt against a BMC, on the fencer's thread; must not block. */
+    public interface AttemptObserver {
+        /**
+         * @param method the BMC's method ({@code ipmi-lanplus}, {@code redfish}), {@code unresolved} without one
+         * @param outcome {@code confirmed} (this attempt powered the host off and the BMC confirmed it),
+         *                {@code already_off} (the BMC reported the power off; nothing sent), or {@code failed}
+         * @param took the attempt's duration, on a monotonic clock
+         */
+        void attempted(String method, String outcome, Duration took);
+    }
+
+    /** An attempt's outcome and its duration in nanoseconds. */
+    private record Ended(FencingAction outcome, long nanos) {
+    }
+
     /** Timing of the fencer. */
     public record Settings(Duration leadershipCheck, Duration reconcileInterval, int maxConcurrentCalls,
                            Duration retryInitialDelay) {
@@ -68,6 +86,8 @@ public final class Fencer implements Closeable {
     private final FencingRunner runner;
     private final Settings settings;
     private final Clock clock;
+    private final LongSupplier nanos;
+    private final List<AttemptObserver> observers = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService executor;
     private final ExecutorService calls;
     private final AtomicReference<Life> life = new AtomicReference<>(Life.LATENT);
@@ -82,7 +102,7 @@ public final class Fencer implements Closeable {
     private long supersededEpoch = -1;
 
     Fencer(ClusterView view, FencingStore store, Leadership leadership, BmcTargets targets, FencingPlanner planner,
-           FencingRunner runner, Settings settings, Clock clock, MetricRegistry metrics) {
+           FencingRunner runner, Settings settings, Clock clock, LongSupplier nanos, MetricRegistry metrics) {
         this.view = view;
         this.store = store;
         this.leadership = leadership;
@@ -91,6 +111,7 @@ public final class Fencer implements Closeable {
         this.runner = runner;
         this.settings = settings;
         this.clock = clock;
+        this.nanos = nanos;
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> thread(r, "hostwatch-fencing"));
         AtomicInteger n = new AtomicInteger();
         this.calls = Executors.newFixedThreadPool(settings.maxConcurrentCalls(),
@@ -104,6 +125,11 @@ public final class Fencer implements Closeable {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
         return t;
+    }
+
+    /** Adds an observer of every attempt's end (metrics). */
+    public void observe(AttemptObserver observer) {
+        observers.add(observer);
     }
 
     public void start() {
@@ -206,12 +232,32 @@ public final class Fencer implements Closeable {
         MemberId id = started.id();
         inFlight.add(id);
         attempts.inc();
+        String method = target.bmc() == null ? "unresolved" : target.bmc().method();
         try {
-            CompletableFuture.supplyAsync(() -> target.bmc() == null ? runner.unusable(started, target.problem())
-                            : runner.attempt(started, target.bmc()), calls)
-                    .whenCompleteAsync((outcome, error) -> guarded(() -> finish(started, outcome, error)), executor);
+            CompletableFuture.supplyAsync(() -> {
+                long begin = nanos.getAsLong();
+                FencingAction outcome = target.bmc() == null ? runner.unusable(started, target.problem())
+                        : runner.attempt(started, target.bmc());
+                return new Ended(outcome, nanos.getAsLong() - begin);
+            }, calls).whenCompleteAsync((ended, error) -> guarded(() -> {
+                observed(method, started, ended);
+                finish(started, ended == null ? null : ended.outcome(), error);
+            }), executor);
         } catch (RejectedExecutionException e) {
             inFlight.remove(id); // closing
+        }
+    }
+
+    private void observed(String method, FencingAction started, Ended ended) {
+        String outcome = ended == null || ended.outcome().status() != FencingAction.Status.CONFIRMED ? "failed"
+                : ended.outcome().powerOffSent() > started.powerOffSent() ? "confirmed" : "already_off";
+        Duration took = Duration.ofNanos(ended == null ? 0 : ended.nanos());
+        for (AttemptObserver o : observers) {
+            try {
+                o.attempted(method, outcome, took);
+            } catch (RuntimeException e) {
+                LOG.warn("fencing attempt observer failed: {}", e.toString());
+            }
         }
     }
 

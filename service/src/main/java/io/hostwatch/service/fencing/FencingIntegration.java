@@ -58,7 +58,8 @@ public final class FencingIntegration implements Managed {
                         config.retryMaxDelay.toJavaDuration()), config.confirmTimeout.toJavaDuration(),
                         config.confirmInterval.toJavaDuration(), clock, d -> Thread.sleep(d.toMillis())),
                 new Fencer.Settings(LEADERSHIP_CHECK, config.reconcileInterval.toJavaDuration(),
-                        config.maxConcurrentCalls, config.retryInitialDelay.toJavaDuration()), clock, metrics);
+                        config.maxConcurrentCalls, config.retryInitialDelay.toJavaDuration()), clock, System::nanoTime,
+                metrics);
         LOG.info("out-of-band fencing enabled for groups {} (settle {}, BMC timeout {})", config.groups.keySet(),
                 config.settle, config.timeout);
         return new FencingIntegration(targets, view, fencer);
@@ -66,6 +67,13 @@ public final class FencingIntegration implements Managed {
 
     public boolean enabled() {
         return fencer != null;
+    }
+
+    /** Tells {@code observer} of the end of every attempt against a BMC (metrics; must not block). */
+    public void observe(Fencer.AttemptObserver observer) {
+        if (fencer != null) {
+            fencer.observe(observer);
+        }
     }
 
     /** Tells {@code listener} of every member whose fencing record changed (must not block). */

@@ -21,11 +21,18 @@ public final class HostwatchMetrics {
     /** Detection latency buckets: from a fast LAN verdict to a slow, loaded detector. */
     static final double[] LATENCY_BUCKETS = {0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30};
     static final double[] PROBE_BUCKETS = {0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5};
+    /** One fencing attempt: a status read (already off) to a slow BMC's power-off and confirmation. */
+    static final double[] FENCING_BUCKETS = {0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120};
+    /** The BMC methods and the attempt outcomes, reported from zero so that increase() has a start. */
+    static final java.util.List<String> FENCING_METHODS = java.util.List.of("ipmi-lanplus", "redfish");
+    static final java.util.List<String> FENCING_OUTCOMES = java.util.List.of("confirmed", "already_off", "failed");
 
     private final PrometheusRegistry registry;
     private final Counter transitions;
     private final Histogram detectionLatency;
     private final Histogram probeDuration;
+    private final Counter fencingActions;
+    private final Histogram fencingDuration;
 
     private HostwatchMetrics(PrometheusRegistry registry) {
         this.registry = registry;
@@ -48,6 +55,25 @@ public final class HostwatchMetrics {
                 .classicUpperBounds(PROBE_BUCKETS)
                 .classicOnly()
                 .register(registry);
+        this.fencingActions = Counter.builder()
+                .name("hostwatch_fencing_actions")
+                .help("Out-of-band fencing runs against a BMC finished by this instance while it led, by method and "
+                        + "outcome (confirmed: powered off and confirmed; already_off: the BMC reported the power "
+                        + "off, nothing sent; failed: no answer, refused or not confirmed, retried)")
+                .labelNames("method", "outcome")
+                .register(registry);
+        this.fencingDuration = Histogram.builder()
+                .name("hostwatch_fencing_duration_seconds")
+                .help("Duration of one fencing run against a BMC (power state, power-off, confirmation)")
+                .labelNames("method", "outcome")
+                .classicUpperBounds(FENCING_BUCKETS)
+                .classicOnly()
+                .register(registry);
+        for (String method : FENCING_METHODS) {
+            for (String outcome : FENCING_OUTCOMES) {
+                fencingActions.initLabelValues(method, outcome);
+            }
+        }
     }
 
     /** Metrics in a registry of their own, with the JVM's metrics beside them. */
@@ -91,6 +117,17 @@ public final class HostwatchMetrics {
     /** One probe: {@code probe} such as {@code ping}, {@code result} such as {@code OK}. */
     public void probed(String probe, String result, Duration took) {
         probeDuration.labelValues(probe, result.toLowerCase(Locale.ROOT)).observe(seconds(took));
+    }
+
+    /**
+     * One fencing attempt ended (the fencer's observer).
+     *
+     * @param method {@code ipmi-lanplus}, {@code redfish}, or {@code unresolved} when no BMC could be built
+     * @param outcome {@code confirmed}, {@code already_off} or {@code failed}
+     */
+    public void fencingAttempted(String method, String outcome, Duration took) {
+        fencingActions.labelValues(method, outcome).inc();
+        fencingDuration.labelValues(method, outcome).observe(seconds(took));
     }
 
     /** The first judged verdict after a loss: SUSPECT (or RUNNING, when judged at once) to a final state. */

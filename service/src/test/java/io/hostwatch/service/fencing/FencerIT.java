@@ -54,6 +54,7 @@ class FencerIT {
         final ClusterView view = new ClusterView(client);
         final AtomicBoolean leader = new AtomicBoolean();
         final AtomicLong epoch = new AtomicLong(-1);
+        final List<String> attempts = new java.util.concurrent.CopyOnWriteArrayList<>();
         final Fencer fencer;
 
         Instance() {
@@ -63,7 +64,8 @@ class FencerIT {
                             Duration.ofSeconds(5), Duration.ofMillis(50), Clock.systemUTC(),
                             d -> Thread.sleep(d.toMillis())),
                     new Fencer.Settings(Duration.ofMillis(100), Duration.ofSeconds(30), 2, Duration.ofMillis(200)),
-                    Clock.systemUTC(), new MetricRegistry());
+                    Clock.systemUTC(), System::nanoTime, new MetricRegistry());
+            fencer.observe((method, outcome, took) -> attempts.add(method + " " + outcome));
             view.start();
             view.awaitInitialized(10_000);
             fencer.start();
@@ -139,6 +141,7 @@ class FencerIT {
         assertThat(r.alreadyOff()).isFalse();
         assertThat(bmc.calls).startsWith("status", "off");
         assertThat(bmc.powerOffs()).isEqualTo(1);
+        assertThat(a.attempts).as("observed for the metrics").containsExactly("fake confirmed");
         // The verdict is published again (the detector would now show it FENCED): nothing more is sent.
         publishDead("node1", "inc-1", epoch);
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> bmc.powerOffs() == 1);
@@ -190,6 +193,7 @@ class FencerIT {
         assertThat(r.attempts()).isEqualTo(2);
         assertThat(r.alreadyOff()).as("an earlier attempt may have sent the power-off").isFalse();
         assertThat(bmc.powerOffs()).as("BMC calls " + bmc.calls).isEqualTo(1);
+        assertThat(b.attempts).as("b found the power off: it sent nothing").containsExactly("fake already_off");
     }
 
     private void bmcBlocksOnce(CountDownLatch inPowerOff, CountDownLatch release) {

@@ -87,6 +87,30 @@ class HostwatchMetricsTest {
     }
 
     @Test
+    void fencingAttemptsByMethodAndOutcomeFromZeroWithoutAHostLabel() throws Exception {
+        assertThat(scrape())
+                .contains("hostwatch_fencing_actions_total{method=\"ipmi-lanplus\",outcome=\"failed\"} 0.0")
+                .contains("hostwatch_fencing_actions_total{method=\"redfish\",outcome=\"confirmed\"} 0.0");
+        metrics.fencingAttempted("ipmi-lanplus", "confirmed", Duration.ofMillis(1800));
+        metrics.fencingAttempted("ipmi-lanplus", "failed", Duration.ofSeconds(10));
+        metrics.fencingAttempted("ipmi-lanplus", "failed", Duration.ofSeconds(10));
+        metrics.fencingAttempted("redfish", "already_off", Duration.ofMillis(200));
+        String text = scrape();
+        assertThat(text)
+                .contains("hostwatch_fencing_actions_total{method=\"ipmi-lanplus\",outcome=\"confirmed\"} 1.0")
+                .contains("hostwatch_fencing_actions_total{method=\"ipmi-lanplus\",outcome=\"failed\"} 2.0")
+                .contains("hostwatch_fencing_actions_total{method=\"redfish\",outcome=\"already_off\"} 1.0")
+                .contains("hostwatch_fencing_actions_total{method=\"ipmi-lanplus\",outcome=\"already_off\"} 0.0")
+                .contains("hostwatch_fencing_duration_seconds_count{method=\"ipmi-lanplus\",outcome=\"failed\"} "
+                        + "2")
+                .contains("hostwatch_fencing_duration_seconds_bucket{method=\"ipmi-lanplus\",outcome=\"confirmed\","
+                        + "le=\"2.0\"} 1")
+                .contains("hostwatch_fencing_duration_seconds_bucket{method=\"ipmi-lanplus\",outcome=\"confirmed\","
+                        + "le=\"1.0\"} 0")
+                .doesNotContain("host=");
+    }
+
+    @Test
     void gaugesComeFromTheCacheAndSuppliersAtScrapeTime() throws Exception {
         Map<MemberId, Verdict> verdicts = Map.of(
                 new MemberId("compute", "h1"), verdict("compute", "h1", State.RUNNING),
