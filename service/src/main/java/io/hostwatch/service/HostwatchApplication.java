@@ -219,6 +219,7 @@ public class HostwatchApplication extends Application<HostwatchConfiguration> {
         NovaActionCounters.register(metrics.registry(), environment.metrics());
         ping.observe((result, took) -> metrics.probed("ping", result.name(), took));
         fencing.observe(metrics::fencingAttempted);
+        storage.observeReads((result, took) -> metrics.probed("storage", result, took));
         detector.addPublishListener(metrics::verdictPublished);
         PrometheusEndpoint.register(environment.admin(), metrics.registry(), environment.metrics());
     }

@@ -64,6 +64,7 @@ class MetricsIT {
                     .containsPattern("hostwatch_leader_epoch [1-9][0-9]*\\.0")
                     .containsPattern("hostwatch_build_info\\{version=\"[^\"]+\"} 1\\.0")
                     .containsPattern("hostwatch_probe_duration_seconds_count\\{probe=\"ping\",result=\"ok\"} [1-9]")
+                    .containsPattern("hostwatch_probe_duration_seconds_count\\{probe=\"storage\",result=\"ok\"} [1-9]")
                     .contains("hostwatch_nova_actions_total{action=\"force_down\",outcome=\"done\"} 0.0")
                     .contains("hostwatch_fencing_actions_total{method=\"ipmi-lanplus\",outcome=\"failed\"} 0.0")
                     .contains("jvm_memory_used_bytes")

@@ -50,7 +50,8 @@ public final class HostwatchMetrics {
                 .register(registry);
         this.probeDuration = Histogram.builder()
                 .name("hostwatch_probe_duration_seconds")
-                .help("Duration of one probe of a member (probe=ping) by its result")
+                .help("Duration of one probe of a member by its result: probe=ping (ok, fail, unknown) or probe=storage, "
+                        + "one read of its slot (ok, corrupt, missing, refused, error)")
                 .labelNames("probe", "result")
                 .classicUpperBounds(PROBE_BUCKETS)
                 .classicOnly()
@@ -114,7 +115,7 @@ public final class HostwatchMetrics {
         }
     }
 
-    /** One probe: {@code probe} such as {@code ping}, {@code result} such as {@code OK}. */
+    /** One probe: {@code probe} {@code ping} or {@code storage}, {@code result} such as {@code OK} (lower-cased). */
     public void probed(String probe, String result, Duration took) {
         probeDuration.labelValues(probe, result.toLowerCase(Locale.ROOT)).observe(seconds(took));
     }

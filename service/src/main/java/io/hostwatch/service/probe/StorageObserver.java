@@ -74,6 +74,7 @@ public final class StorageObserver implements Closeable {
     volatile Consumer<Path> beforeOpen = path -> { };
     private volatile Consumer<MemberId> stallListener;
     private volatile long stallNanos = Long.MAX_VALUE;
+    private volatile ReadObserver readObserver = (result, took) -> { };
 
     /**
      * @param registrations the member's current registration, if its heartbeat znode exists: it
@@ -133,6 +134,25 @@ public final class StorageObserver implements Closeable {
     public void onStall(Duration after, Consumer<MemberId> stalled) {
         this.stallNanos = after.toNanos();
         this.stallListener = stalled;
+    }
+
+    /**
+     * Hears each slot read when it ends: what it found and how long it took on the detector's
+     * monotonic clock. Called on the reading thread; it must not block.
+     */
+    @FunctionalInterface
+    public interface ReadObserver {
+        /**
+         * @param result {@code ok} (a record that decodes: whose it is, is judged afterwards),
+         *               {@code corrupt} (torn twice or not a record), {@code missing} (no slot file),
+         *               {@code refused} (not a regular file: never opened) or {@code error} (I/O error)
+         */
+        void read(String result, Duration took);
+    }
+
+    /** Sets the one observer of slot reads (metrics). A read that hangs is reported when it returns. */
+    public void observeReads(ReadObserver value) {
+        this.readObserver = value;
     }
 
     private void scanAll() {
@@ -280,6 +300,7 @@ public final class StorageObserver implements Closeable {
 
         private void readNow() {
             Optional<MemberRegistration> registration = registrations.apply(id);
+            long start = nanoTime.getAsLong();
             SlotFile.Read read = SlotFile.read(path, beforeOpen);
             StorageRecord record = null;
             String corrupt = null;
@@ -295,7 +316,23 @@ public final class StorageObserver implements Closeable {
                     read = SlotFile.read(path, beforeOpen); // torn: read once more
                 }
             }
-            observed(registration.orElse(null), read, record, corrupt, nanoTime.getAsLong());
+            long end = nanoTime.getAsLong();
+            report(read.kind(), record != null, Duration.ofNanos(Math.max(0, end - start)));
+            observed(registration.orElse(null), read, record, corrupt, end);
+        }
+
+        private void report(SlotFile.Kind kind, boolean decoded, Duration took) {
+            String result = switch (kind) {
+                case RECORD -> decoded ? "ok" : "corrupt";
+                case MISSING -> "missing";
+                case REFUSED -> "refused";
+                case IO_ERROR -> "error";
+            };
+            try {
+                readObserver.read(result, took);
+            } catch (RuntimeException e) {
+                LOG.debug("storage read observer failed: {}", e.toString()); // never changes a judgement
+            }
         }
 
         private synchronized void observed(MemberRegistration registration, SlotFile.Read read, StorageRecord record,

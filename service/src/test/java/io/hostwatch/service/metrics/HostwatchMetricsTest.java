@@ -80,10 +80,15 @@ class HostwatchMetricsTest {
     void probeDurationsByProbeAndResult() throws Exception {
         metrics.probed("ping", "OK", Duration.ofMillis(2));
         metrics.probed("ping", "FAIL", Duration.ofMillis(1000));
+        metrics.probed("storage", "ok", Duration.ofMillis(3));
+        metrics.probed("storage", "missing", Duration.ofMillis(300));
         String text = scrape();
         assertThat(text).contains("hostwatch_probe_duration_seconds_count{probe=\"ping\",result=\"ok\"} 1")
                 .contains("hostwatch_probe_duration_seconds_count{probe=\"ping\",result=\"fail\"} 1")
-                .contains("hostwatch_probe_duration_seconds_bucket{probe=\"ping\",result=\"ok\",le=\"0.005\"} 1");
+                .contains("hostwatch_probe_duration_seconds_bucket{probe=\"ping\",result=\"ok\",le=\"0.005\"} 1")
+                .contains("hostwatch_probe_duration_seconds_bucket{probe=\"storage\",result=\"ok\",le=\"0.005\"} 1")
+                .contains("hostwatch_probe_duration_seconds_bucket{probe=\"storage\",result=\"missing\",le=\"0.25\"} 0")
+                .contains("hostwatch_probe_duration_seconds_count{probe=\"storage\",result=\"missing\"} 1");
     }
 
     @Test

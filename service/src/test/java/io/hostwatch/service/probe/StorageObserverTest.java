@@ -17,8 +17,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.security.KeyPair;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -330,6 +332,40 @@ class StorageObserverTest {
         assertThat(refused.status()).isEqualTo(SignalStatus.Storage.UNKNOWN);
         assertThat(refused.detail()).contains("not a regular file");
         assertThat(Files.isRegularFile(slot)).isFalse();
+    }
+
+    @Test
+    void eachReadIsReportedWithWhatItFoundAndHowLongItTookOnTheMonotonicClock() throws IOException {
+        List<String> reads = new CopyOnWriteArrayList<>();
+        observer.observeReads((result, took) -> reads.add(result + " " + took.toMillis()));
+        // The slot is opened 40 ms (on the detector's clock) after the read started.
+        observer.beforeOpen = path -> advance(40);
+        MemberId missing = MemberId.of("compute", "nofile");
+        MemberId corrupt = MemberId.of("compute", "garbage");
+        MemberId link = MemberId.of("compute", "link");
+        for (MemberId id : new MemberId[] {ID, missing, corrupt, link}) {
+            observer.track(id);
+        }
+        write(ID, 1, INC, Set.of());
+        slots.put(corrupt, "garbage".getBytes());
+        Files.createSymbolicLink(StorageRecordCodec.slot(root, link), StorageRecordCodec.slot(root, ID));
+
+        read(ID);
+        read(missing);
+        read(corrupt);
+        read(link);
+        // a torn-looking record is read twice before it counts as corrupt: both opens are in its time
+        assertThat(reads).containsExactly("ok 40", "missing 0", "corrupt 80", "refused 0");
+
+        reads.clear();
+        observer.observeReads((result, took) -> {
+            throw new IllegalStateException("a broken observer");
+        });
+        advance(1000);
+        write(ID, 2, INC, Set.of());
+        read(ID);
+        assertThat(observer.current(ID).status()).as("an observer never changes a judgement")
+                .isEqualTo(SignalStatus.Storage.FRESH);
     }
 
     private void read(MemberId id) {
