@@ -352,7 +352,10 @@ public final class StorageObserver implements Closeable {
             refused = read.kind() == SlotFile.Kind.REFUSED ? read.reason() : null;
             String why = read.kind() == SlotFile.Kind.RECORD ? corrupt : read.reason();
             boolean advanced = false;
-            if (record != null) {
+            // The member's own latest record read again, the slot untouched: nothing new, nothing wrong
+            // (a stopped member's slot says "not advanced", not "replayed"); the problem seen before stays.
+            boolean reread = record != null && !changed && !first && record.seq() == highestSeq;
+            if (record != null && !reread) {
                 why = identity.assess(id, read.bytes(), record);
                 if (why == null && record.seq() <= highestSeq) {
                     why = "replayed or older record: seq " + record.seq() + ", the member's highest is " + highestSeq;

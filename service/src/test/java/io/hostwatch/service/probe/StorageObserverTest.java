@@ -85,6 +85,9 @@ class StorageObserverTest {
         assertThat(stale.millisSinceAdvance()).isEqualTo(3100);
         assertThat(stale.seq()).isEqualTo(2);
         assertThat(stale.incarnation()).isEqualTo(INC.toString());
+        assertThat(stale.detail()).as("the member's own last record read again is no replay")
+                .isEqualTo("counter has not advanced for 3100 ms");
+        assertThat(stale.flags()).isEmpty();
     }
 
     @Test
