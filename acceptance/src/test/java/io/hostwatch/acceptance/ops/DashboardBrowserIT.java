@@ -24,7 +24,8 @@ import org.openqa.selenium.chrome.ChromeDriver;
 /**
  * The dashboard in a real headless Chromium against a real service and real agents: a killed
  * agent's tile turns {@code SERVICE_UNREACHABLE} while the page stays loaded (no reload), the
- * other tiles stay {@code RUNNING}, and a click shows the member's evidence and history. Saves a
+ * other tiles stay {@code RUNNING}, and a click shows the member's evidence and history; in a quiet
+ * spell the page polls only the members that are not {@code RUNNING}, not the full list. Saves a
  * screenshot to {@code target/screenshots/dashboard.png}.
  */
 @Timeout(360)
@@ -49,6 +50,12 @@ class DashboardBrowserIT {
         return (Map<String, Object>) driver.executeScript("var t = document.querySelector(arguments[0]);"
                 + "return t ? {state: t.getAttribute('data-state'), actionable: t.getAttribute('data-actionable'),"
                 + " text: t.innerText} : {};", tile(host));
+    }
+
+    /** Requests the page made (as the browser's resource timing saw them) whose URL ends with {@code suffix}. */
+    private static long requests(ChromeDriver driver, String suffix) {
+        return (Long) driver.executeScript("var suffix = arguments[0]; return performance.getEntriesByType('resource')"
+                + ".filter(function (e) { return e.name.endsWith(suffix); }).length;", suffix);
     }
 
     private static String tileState(ChromeDriver driver, String host) {
@@ -93,6 +100,15 @@ class DashboardBrowserIT {
             String detail = driver.findElement(By.id("detail")).getText();
             assertThat(detail).contains("SERVICE_UNREACHABLE", "storage", "STALE", "ping", "OK");
             assertThat(driver.findElement(By.id("error")).isDisplayed()).isFalse();
+
+            // A quiet spell: each poll reads only what is not RUNNING, not the group's full member list.
+            driver.executeScript("performance.setResourceTimingBufferSize(100000); performance.clearResourceTimings();");
+            await("light polls").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> requests(driver, "/v1/groups/" + GROUP + "/members?except=RUNNING") >= 5);
+            assertThat(requests(driver, "/v1/groups/" + GROUP + "/members")).as("full member lists read meanwhile")
+                    .isLessThanOrEqualTo(2);
+            assertThat(tileState(driver, "compute-02")).isEqualTo("SERVICE_UNREACHABLE");
+            assertThat(tileState(driver, "compute-01")).isEqualTo("RUNNING");
 
             Path shot = driver.getScreenshotAs(OutputType.FILE).toPath();
             Files.copy(shot, target.resolve("dashboard.png"), StandardCopyOption.REPLACE_EXISTING);

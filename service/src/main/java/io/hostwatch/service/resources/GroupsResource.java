@@ -17,6 +17,7 @@ import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
@@ -24,8 +25,10 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -92,15 +95,38 @@ public final class GroupsResource {
         return new GroupList(out);
     }
 
+    /**
+     * Every member's verdict; {@code except} (repeatable, a state name) leaves out the members in
+     * those states, so a poller of a large group can ask for what is not {@code RUNNING} only.
+     * An unknown state is a 400.
+     */
     @GET
     @Path("/{group}/members")
-    public MemberList members(@PathParam("group") String group) {
+    public MemberList members(@PathParam("group") String group, @QueryParam("except") List<String> except) {
         ApiErrors.group(group);
+        Set<State> left = states(except);
         List<Verdict> members = verdictsOf(group);
         if (members.isEmpty()) {
             throw ApiErrors.error(Response.Status.NOT_FOUND, "no members in group '" + group + "'");
         }
+        if (!left.isEmpty()) {
+            members.removeIf(v -> left.contains(v.state()));
+        }
         return new MemberList(group, members);
+    }
+
+    private static Set<State> states(List<String> names) {
+        Set<State> out = EnumSet.noneOf(State.class);
+        for (String name : names == null ? List.<String>of() : names) {
+            try {
+                out.add(State.valueOf(name));
+            } catch (IllegalArgumentException e) {
+                String shown = name.length() > 40 ? name.substring(0, 40) + "..." : name;
+                throw ApiErrors.error(Response.Status.BAD_REQUEST, "except: unknown state '"
+                        + shown.replaceAll("[^A-Za-z0-9_.-]", "?") + "' (one of " + EnumSet.allOf(State.class) + ")");
+            }
+        }
+        return out;
     }
 
     @GET

@@ -1,11 +1,20 @@
 // hostwatch dashboard: polls the REST API of the server that served this page and redraws.
 // No framework and nothing from elsewhere; the Keystone token, when one is given, stays in this
 // tab's sessionStorage and is sent as X-Auth-Token with every request.
+//
+// Light on a large fleet: every second it reads the detector, the groups' counts per state and,
+// per group, only the members that are not RUNNING (?except=RUNNING); a group's full member list
+// is read when its counts change, when a member drawn as not RUNNING has left that list, and at
+// least every FULL_EVERY_MILLIS. A group's tiles are rebuilt only when what it shows changed.
 (function () {
   "use strict";
   var POLL_MILLIS = 1000;
+  var FULL_EVERY_MILLIS = 30000;
   var TOKEN_KEY = "hostwatch.token";
   var selected = null; // {group, host} of the member shown in the detail panel
+  var known = {}; // group -> {counts, at, generation, members: the full list with fresher non-RUNNING entries}
+  var drawn = {}; // group -> signature of what its section shows
+  var generation = 0;
 
   function $(id) { return document.getElementById(id); }
 
@@ -66,24 +75,69 @@
       "data-actionable": String(!!v.actionable), title: v.reason || "" }, [
       el("div", { "class": "host", text: v.host }),
       el("div", { "class": "state", text: v.state }),
-      el("div", { "class": "since", text: "since " + ago(v.since) }),
+      el("div", { "class": "since", "data-since": v.since || "", text: "since " + ago(v.since) }),
       el("div", { "class": "reason", text: v.reason || "" })
     ]);
     t.addEventListener("click", function () { select(v.group, v.host); });
     return t;
   }
 
+  function section(list) {
+    var counts = {};
+    list.members.forEach(function (v) { counts[v.state] = (counts[v.state] || 0) + 1; });
+    var summary = Object.keys(counts).sort().map(function (s) { return counts[s] + " " + s; }).join(", ");
+    return el("section", { "class": "group", "data-group": list.group }, [
+      el("h2", { text: list.group }, [el("span", { "class": "counts", text: summary })]),
+      el("div", { "class": "tiles" }, list.members.map(tile))
+    ]);
+  }
+
+  // Rebuilds the sections whose signature changed; elsewhere only the "since" texts move on.
   function drawGroups(lists) {
     var main = $("groups");
-    main.replaceChildren.apply(main, lists.map(function (list) {
-      var counts = {};
-      list.members.forEach(function (v) { counts[v.state] = (counts[v.state] || 0) + 1; });
-      var summary = Object.keys(counts).sort().map(function (s) { return counts[s] + " " + s; }).join(", ");
-      return el("section", { "class": "group", "data-group": list.group }, [
-        el("h2", { text: list.group }, [el("span", { "class": "counts", text: summary })]),
-        el("div", { "class": "tiles" }, list.members.map(tile))
-      ]);
-    }));
+    var old = {};
+    Array.prototype.forEach.call(main.children, function (s) { old[s.getAttribute("data-group")] = s; });
+    var next = {};
+    var sections = lists.map(function (list) {
+      next[list.group] = list.signature;
+      if (old[list.group] && drawn[list.group] === list.signature) { return old[list.group]; }
+      return section(list);
+    });
+    drawn = next;
+    main.replaceChildren.apply(main, sections);
+    Array.prototype.forEach.call(main.querySelectorAll(".since[data-since]"), function (e) {
+      var text = "since " + ago(e.getAttribute("data-since"));
+      if (e.textContent !== text) { e.textContent = text; }
+    });
+  }
+
+  function full(g, base) {
+    return api(base).then(function (list) {
+      generation += 1;
+      known[g.name] = { counts: g.counts, at: Date.now(), generation: generation, members: list.members };
+      return { group: g.name, members: list.members, signature: "full " + generation };
+    });
+  }
+
+  // One group's members: the full list when needed, else the cached one with fresh non-RUNNING entries.
+  function membersOf(g) {
+    var base = "../v1/groups/" + encodeURIComponent(g.name) + "/members";
+    var k = known[g.name];
+    if (!k || k.counts !== g.counts || Date.now() - k.at > FULL_EVERY_MILLIS) { return full(g, base); }
+    return api(base + "?except=RUNNING").then(function (list) {
+      var fresh = {};
+      list.members.forEach(function (v) { fresh[v.host] = v; });
+      var hosts = {};
+      k.members.forEach(function (v) { hosts[v.host] = true; });
+      var moved = k.members.some(function (v) { return v.state !== "RUNNING" && !fresh[v.host]; }) ||
+        list.members.some(function (v) { return !hosts[v.host]; });
+      if (moved) { return full(g, base); }
+      k.members = k.members.map(function (v) { return fresh[v.host] || v; });
+      return { group: g.name, members: k.members,
+        signature: "full " + k.generation + " " + JSON.stringify(list.members.map(function (v) {
+          return [v.host, v.state, v.since, v.actionable, v.reason];
+        })) };
+    });
   }
 
   function row(label, value) {
@@ -132,9 +186,11 @@
   function refresh() {
     return Promise.all([api("../v1/detector"), api("../v1/groups")]).then(function (r) {
       drawDetector(r[0]);
-      return Promise.all((r[1].groups || []).map(function (g) {
-        return api("../v1/groups/" + encodeURIComponent(g.name) + "/members");
-      }));
+      var groups = r[1].groups || [];
+      var names = {};
+      groups.forEach(function (g) { names[g.name] = true; g.counts = g.members + " " + JSON.stringify(g.states); });
+      Object.keys(known).forEach(function (n) { if (!names[n]) { delete known[n]; } });
+      return Promise.all(groups.map(membersOf));
     }).then(function (lists) {
       drawGroups(lists);
       return refreshDetail();
