@@ -30,8 +30,12 @@ import java.util.stream.Collectors;
  *       off. An isolated host whose agent died or hung (or could not write storage) at the same time
  *       is, without out-of-band fencing, listed as {@link Category#INDISTINGUISHABLE} instead.</li>
  *   <li>{@code safety.brake}: no actionable verdict while the group's brake was engaged;
- *       {@code safety.brake-race}: none published within {@link Bounds#brakeRace()} before the brake
- *       engaged (the losses that engaged it were already under way: a settle window must hold it).</li>
+ *       {@code safety.brake-race}: none published before the brake engaged for a host whose loss
+ *       (its first verdict other than RUNNING) came within {@link Bounds#brakeRace()} before the
+ *       engagement: its loss was one of those that engaged it, and the settle window after a loss
+ *       must hold it. A verdict that becomes actionable long after its loss (an isolated host
+ *       that fenced itself) may precede a brake that later losses engage: that is the design of a
+ *       threshold.</li>
  *   <li>{@code safety.nova-once}: at most one Nova force-down per member incarnation and failure
  *       episode (a force-up Nova accepted ends an episode: an agent that survived an isolation keeps its
  *       incarnation), and none without an actionable verdict before it.</li>
@@ -96,8 +100,14 @@ public final class HistoryChecker {
         List<Finding> findings = new ArrayList<>();
         List<Instant[]> brakeSpans = brakeSpans(t, brakes);
         for (Map.Entry<String, List<Verdict>> e : byHost.entrySet()) {
+            Instant lossAt = null;
             for (Verdict v : e.getValue()) {
-                safety(t, e.getKey(), v, brakeSpans, findings);
+                if (v.state() == State.RUNNING) {
+                    lossAt = null;
+                } else if (lossAt == null) {
+                    lossAt = v.since() != null && v.since().isBefore(at(v)) ? v.since() : at(v);
+                }
+                safety(t, e.getKey(), v, lossAt, brakeSpans, findings);
             }
         }
         int forceDowns = nova(byHost, nova, findings);
@@ -144,17 +154,20 @@ public final class HistoryChecker {
         return v.updatedAt() != null ? v.updatedAt() : v.since();
     }
 
-    private void safety(Timeline t, String h, Verdict v, List<Instant[]> brakeSpans, List<Finding> out) {
+    /** Judges one verdict; {@code lossAt} is when the host's current loss began (its first verdict not RUNNING). */
+    private void safety(Timeline t, String h, Verdict v, Instant lossAt, List<Instant[]> brakeSpans,
+                        List<Finding> out) {
         Instant at = at(v);
         if (v.actionable()) {
             for (Instant[] b : brakeSpans) {
                 if (!at.isBefore(b[0]) && !at.isAfter(b[1])) {
                     out.add(new Finding(Category.VIOLATION, "safety.brake", h, at, "published " + describe(v)
                             + " while the group's brake was engaged (since " + b[0] + ")"));
-                } else if (at.isBefore(b[0]) && !at.plus(bounds.brakeRace()).isBefore(b[0])) {
+                } else if (at.isBefore(b[0]) && lossAt != null && !lossAt.plus(bounds.brakeRace()).isBefore(b[0])) {
                     out.add(new Finding(Category.VIOLATION, "safety.brake-race", h, at, "published " + describe(v)
                             + " " + Duration.between(at, b[0]).toMillis() + " ms before the group's brake engaged at "
-                            + b[0] + ": the mass failure was already under way"));
+                            + b[0] + ", for a loss that began " + Duration.between(lossAt, b[0]).toMillis()
+                            + " ms before it (at " + lossAt + "): the mass failure was already under way"));
                 }
             }
         }

@@ -190,6 +190,33 @@ class HistoryCheckerTest {
     }
 
     @Test
+    void aFencedHostActionableJustBeforeABrakeIsARaceOnlyWhenItsLossWasPartOfIt() {
+        begin("m1", "m2", "m3", "m4");
+        fault(1, FaultKind.ISOLATION_FENCED, "m1", 10, 40);
+        log.add(NemesisEvent.of(at(18), Phase.FENCE, "m1", "isolation response ran"));
+        verdict("m1", 12, State.SUSPECT, false, "i-m1");
+        verdict("m1", 13, State.ISOLATED, false, "i-m1");
+        verdict("m1", 19, State.ISOLATED, true, "i-m1");
+        fault(2, FaultKind.ISOLATION_FENCED, "m2", 15, 40);
+        log.add(NemesisEvent.of(at(18.5), Phase.FENCE, "m2", "isolation response ran"));
+        verdict("m2", 16, State.SUSPECT, false, "i-m2");
+        verdict("m2", 19.5, State.ISOLATED, true, "i-m2");
+        // The brake engages at 20: m1's loss began 8 s before (a threshold reached later), m2's 4 s before.
+        brakes.add(new BrakeRecord("soak", true, at(20), 3, 4, "mass failure", null));
+        verdict("m1", 42, State.RUNNING, false, "i-m1");
+        verdict("m2", 42, State.RUNNING, false, "i-m2");
+        end(60);
+
+        assertThat(check().violations()).singleElement().satisfies(f -> {
+            assertThat(f.rule()).isEqualTo("safety.brake-race");
+            assertThat(f.host()).isEqualTo("m2");
+            assertThat(f.at()).isEqualTo(at(19.5));
+            assertThat(f.message()).contains("500 ms before the group's brake engaged",
+                    "loss that began 4000 ms before it");
+        });
+    }
+
+    @Test
     void aSecondForceDownForTheSameIncarnationIsAViolation() {
         begin("m1");
         fault(1, FaultKind.POWER_LOSS, "m1", 10, 40);

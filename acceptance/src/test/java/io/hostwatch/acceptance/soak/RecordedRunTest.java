@@ -16,11 +16,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The checker on two real soaks recorded by {@link SoakIT} (seed 7, 45 s, the same schedule): one
+ * The checker on real soaks recorded by {@link SoakIT}. Two of seed 7, 45 s, the same schedule: one
  * of a deliberately broken build whose classifier published every unfenced {@code ISOLATED} host
  * as {@code DEAD}, actionable ({@code broken-isolated-as-dead/classifier.patch}, applied to a
  * scratch copy only), and one of the real build. The broken run must fail naming host, time, verdict
- * and what the nemesis had done; the real one must pass.
+ * and what the nemesis had done; the real one must pass. And 300 s of seed 7 on the real build.
  */
 @Timeout(30)
 class RecordedRunTest {
@@ -72,6 +72,30 @@ class RecordedRunTest {
                 .contains(State.ISOLATED).doesNotContain(State.DEAD);
         assertThat(r.faultsByKind()).containsEntry(FaultKind.ISOLATION, 1).containsEntry(FaultKind.ISOLATION_FENCED, 2)
                 .containsEntry(FaultKind.POWER_LOSS, 1).containsEntry(FaultKind.LEADER_PAUSE, 1);
+    }
+
+    /**
+     * 300 s of seed 7 on the real build: every kind of fault, the brake engaged six times. {@code m5}
+     * fenced itself and was published actionable ISOLATED 1050 ms before the brake engaged, 6 s after
+     * its loss began: a loss the settle window had no reason to hold, not one of those that engaged it.
+     */
+    @Test
+    void fiveMinutesOfEveryFaultOnTheRealBuildPassIncludingAFencedHostActionableJustBeforeABrake() throws Exception {
+        RecordedRun run = RecordedRun.read(recorded("seed-7-300s"));
+        HistoryChecker.Result r = run.check(SOAK);
+
+        assertThat(r.violations()).isEmpty();
+        assertThat(r.indistinguishable()).extracting(Finding::host).containsExactly("m4", "m4");
+        assertThat(r.faultsByKind()).hasSize(FaultKind.values().length);
+        assertThat(r.accuracyJudged()).isEqualTo(4);
+        assertThat(r.accuracyCorrect()).isEqualTo(4);
+        Instant engaged = Instant.parse("2026-11-30T06:03:50.554846478Z");
+        assertThat(run.brakes()).extracting(b -> b.engagedAt()).contains(engaged);
+        assertThat(run.history()).anySatisfy(v -> {
+            assertThat(v.host()).isEqualTo("m5");
+            assertThat(v.actionable()).isTrue();
+            assertThat(v.updatedAt()).isEqualTo(Instant.parse("2026-11-30T06:03:49.503890794Z"));
+        });
     }
 
     @Test
