@@ -182,8 +182,11 @@ public class HostwatchApplication extends Application<HostwatchConfiguration> {
         environment.lifecycle().manage(fencing);
 
         // Nova integration (off unless nova.enabled): leader-only, started after and stopped before the detector.
+        // It acts only on verdicts this instance's leader published in its current epoch, never on ZooKeeper's copy.
+        io.hostwatch.service.nova.OwnVerdicts own = new io.hostwatch.service.nova.OwnVerdicts();
+        detector.addPublishListener((previous, now, latency) -> own.published(now));
         NovaIntegration nova = NovaIntegration.create(config.getNova(), config.getKeystone(), config.getMasakari(),
-                curator.client(), view, Leadership.of(detector::isLeader, detector::epoch,
+                curator.client(), own, Leadership.of(detector::isLeader, detector::epoch,
                         detector.leadership()::onChange), clock,
                 environment.metrics());
         environment.lifecycle().manage(nova);

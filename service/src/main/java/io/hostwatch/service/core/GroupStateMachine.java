@@ -79,6 +79,8 @@ public final class GroupStateMachine {
         Evidence.Ping prePing;
         long prePingAt;
         boolean awaitingGrace;
+        /** Its verdict was found in ZooKeeper at the term's start; not yet judged and published by this term. */
+        boolean inherited;
 
         Member(MemberId id) {
             this.id = id;
@@ -146,6 +148,7 @@ public final class GroupStateMachine {
             Member m = member(v.id());
             m.published = v;
             m.durable = v;
+            m.inherited = true;
         }
         for (MemberRegistration r : registered) {
             Member m = member(r.id());
@@ -237,6 +240,18 @@ public final class GroupStateMachine {
         m.probing = true;
         m.preProbing = true;
         out.add(new Effect.Probe(m.id, m.reg.address(), Effect.UNKNOWN, null, true));
+        return drain();
+    }
+
+    /**
+     * The member's verdict in ZooKeeper is not one this term wrote: someone else wrote it (an
+     * ensemble whose ACLs let them). This term's own verdict is written again over it.
+     */
+    public List<Effect> overwritten(MemberId id) {
+        Member m = members.get(id);
+        if (m != null && m.published != null && connected) {
+            out.add(new Effect.Publish(m.published, m.published, Effect.UNKNOWN));
+        }
         return drain();
     }
 
@@ -584,7 +599,9 @@ public final class GroupStateMachine {
     }
 
     private void publishIfChanged(Member m, Verdict next) {
-        if (changed(m.published, next)) {
+        // An inherited verdict is published again under this term once judged, unchanged or not:
+        // only what this term published is acted on (Nova, fencing), never what it found.
+        if (changed(m.published, next) || m.inherited) {
             publish(m, next);
         }
     }
@@ -592,6 +609,7 @@ public final class GroupStateMachine {
     private void publish(Member m, Verdict next) {
         out.add(new Effect.Publish(next, m.published, m.lossSeen ? m.lostAt : Effect.UNKNOWN));
         m.published = next;
+        m.inherited = false;
         if (hasHold(next, Verdict.HOLD_SETTLING) && m.lostAt != Effect.UNKNOWN) {
             timers.add(new Timer(m.lostAt + rules.settleMillis(), m.id));
             askWake();

@@ -92,8 +92,10 @@ public final class Detector implements Closeable {
             return t;
         });
         this.runner = new EffectRunner(writer, probe, executor, this::current, term::stepDown, this::millis,
-                publishListeners, localBrakes);
+                publishListeners, localBrakes, ownWrites);
     }
+
+    private final OwnWrites ownWrites = new OwnWrites(); // confined to the executor
 
     private final Clock clock;
 
@@ -126,6 +128,7 @@ public final class Detector implements Closeable {
 
     public void start() {
         view.addListener(new ViewEvents(this, view, probe));
+        view.addVerdictListener((id, old, now) -> submit(() -> verdictSeen(id, now)));
         term.addListener(new LeaderTerm.Listener() {
             @Override
             public void becameLeader(long epoch) {
@@ -205,6 +208,7 @@ public final class Detector implements Closeable {
     private void beginTerm(long epoch) {
         machines.clear();
         localBrakes.clear();
+        ownWrites.clear();
         termEpoch = epoch;
         graceUntilMillis = millis() + settings.sessionTimeout().toMillis();
         Map<String, List<Verdict>> verdicts = new HashMap<>();
@@ -223,6 +227,21 @@ public final class Detector implements Closeable {
         }
         LOG.info("epoch {}: judging {} groups; members already missing are judged after {} ms", epoch, groups.size(),
                 settings.sessionTimeout().toMillis());
+    }
+
+    /**
+     * A verdict as the view shows it: when this term did not write it (an ensemble whose ACLs let
+     * others write verdicts), this term's own verdict is written over it.
+     */
+    private void verdictSeen(MemberId id, Verdict seen) {
+        GroupStateMachine m = machines.get(id.group());
+        if (seen == null || m == null || !current(m) || m.verdict(id).isEmpty() || ownWrites.own(seen)) {
+            return;
+        }
+        LOG.warn("{}: the verdict in ZooKeeper ({}{}, epoch {}) was not written by this leader (epoch {}): "
+                + "writing its own again", id, seen.state(), seen.actionable() ? ", actionable" : "", seen.epoch(),
+                termEpoch);
+        execute(m, m.overwritten(id));
     }
 
     private void endTerm(long epoch) {
@@ -269,6 +288,7 @@ public final class Detector implements Closeable {
         }
         probe.untrack(id);
         writer.forget(id);
+        ownWrites.forget(id);
         GroupStateMachine m = machines.get(id.group());
         if (m != null && m.forget(id)) {
             LOG.info("{} decommissioned: forgotten", id);

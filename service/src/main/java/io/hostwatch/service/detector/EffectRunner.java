@@ -35,10 +35,11 @@ final class EffectRunner {
     private final LongSupplier millis;
     private final List<PublishListener> publishListeners;
     private final Map<String, BrakeRecord> localBrakes;
+    private final OwnWrites ownWrites;
 
     EffectRunner(VerdictWriter writer, EvidenceProbe probe, ScheduledExecutorService executor,
                  Predicate<GroupStateMachine> current, LongConsumer stepDown, LongSupplier millis,
-                 List<PublishListener> publishListeners, Map<String, BrakeRecord> localBrakes) {
+                 List<PublishListener> publishListeners, Map<String, BrakeRecord> localBrakes, OwnWrites ownWrites) {
         this.writer = writer;
         this.probe = probe;
         this.executor = executor;
@@ -47,6 +48,7 @@ final class EffectRunner {
         this.millis = millis;
         this.publishListeners = publishListeners;
         this.localBrakes = localBrakes;
+        this.ownWrites = ownWrites;
     }
 
     /** The logging guard every detector task runs through: an exception is logged, never lost. */
@@ -74,6 +76,7 @@ final class EffectRunner {
 
     private void run(GroupStateMachine m, Effect e) {
         if (e instanceof Effect.Publish p) {
+            ownWrites.sent(p.verdict());
             writer.publish(p.verdict(), p.previous(), m.epoch()).whenCompleteAsync((ok, error) ->
                     guarded(() -> written(m, p, error)).run(), executor);
         } else if (e instanceof Effect.Probe p) {

@@ -3,7 +3,6 @@ package io.hostwatch.service.nova;
 import com.codahale.metrics.MetricRegistry;
 import io.dropwizard.lifecycle.Managed;
 import io.hostwatch.schema.MemberId;
-import io.hostwatch.service.zk.ClusterView;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,12 +32,13 @@ public final class NovaIntegration implements Managed {
     }
 
     /**
-     * The integration as configured.
+     * The integration as configured. {@code own} carries the verdicts this instance's detector
+     * leader publishes: the only ones it acts on.
      *
      * @throws IllegalStateException when Nova is enabled but the Keystone settings are incomplete
      */
     public static NovaIntegration create(NovaConfiguration nova, KeystoneConfiguration keystone,
-                                         MasakariConfiguration masakari, CuratorFramework client, ClusterView view,
+                                         MasakariConfiguration masakari, CuratorFramework client, OwnVerdicts own,
                                          Leadership leadership, Clock clock, MetricRegistry metrics) {
         if (!nova.enabled) {
             if (masakari.enabled) {
@@ -68,26 +68,26 @@ public final class NovaIntegration implements Managed {
         LOG.info("Nova integration enabled: Keystone {} ({} auth, interface {}{}), Masakari {}", keystone.authUrl,
                 keystone.authType, keystone.interfaceName, keystone.region == null ? "" : ", region " + keystone.region,
                 masakari.enabled ? "enabled" : "disabled");
-        return create(client, view, leadership, nova.mapping(), novaApi, masakariApi, nova.reenable,
+        return create(client, own, leadership, nova.mapping(), novaApi, masakariApi, nova.reenable,
                 masakari.clearMaintenanceOnForceUp, settings, clock, metrics);
     }
 
     /** The integration around given API clients (tests use this with a stub or a fault-injecting wrapper). */
-    public static NovaIntegration create(CuratorFramework client, ClusterView view, Leadership leadership,
+    public static NovaIntegration create(CuratorFramework client, OwnVerdicts own, Leadership leadership,
                                          HostNameMapping mapping, NovaApi nova, MasakariApi masakari,
                                          boolean reenable, NovaSettings settings, Clock clock,
                                          MetricRegistry metrics) {
-        return create(client, view, leadership, mapping, nova, masakari, reenable, false, settings, clock, metrics);
+        return create(client, own, leadership, mapping, nova, masakari, reenable, false, settings, clock, metrics);
     }
 
     /** As above; {@code clearMaintenance}: a force-up also clears Masakari's {@code on_maintenance}. */
-    public static NovaIntegration create(CuratorFramework client, ClusterView view, Leadership leadership,
+    public static NovaIntegration create(CuratorFramework client, OwnVerdicts own, Leadership leadership,
                                          HostNameMapping mapping, NovaApi nova, MasakariApi masakari,
                                          boolean reenable, boolean clearMaintenance, NovaSettings settings,
                                          Clock clock, MetricRegistry metrics) {
         NovaActionView actions = new NovaActionView(client);
         NovaOutcomes outcomes = new NovaOutcomes();
-        NovaNotifier notifier = new NovaNotifier(view, actions, new NovaActionStore(client), leadership,
+        NovaNotifier notifier = new NovaNotifier(own, actions, new NovaActionStore(client), leadership,
                 new NovaPlanner(mapping, masakari != null, clearMaintenance), new NovaActionRunner(nova, masakari,
                 reenable, settings.backoff(), clock), settings, clock, metrics, outcomes);
         return new NovaIntegration(actions, notifier, outcomes);

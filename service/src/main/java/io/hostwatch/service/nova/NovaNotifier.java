@@ -7,9 +7,7 @@ import io.hostwatch.schema.CorruptRecordException;
 import io.hostwatch.schema.HostwatchException;
 import io.hostwatch.schema.MemberId;
 import io.hostwatch.schema.NovaAction;
-import io.hostwatch.schema.State;
 import io.hostwatch.schema.Verdict;
-import io.hostwatch.service.zk.ClusterView;
 import java.io.Closeable;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,8 +28,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tells Nova about fenced and recovered hosts, on the detector leader only. It reacts to verdict
- * changes ({@link ClusterView.VerdictListener}), asks {@link NovaPlanner} what they call for, and:
+ * Tells Nova about fenced and recovered hosts, on the detector leader only. It reacts to the
+ * verdicts this instance's own leader published in its current epoch ({@link OwnVerdicts}), never
+ * to whatever verdict ZooKeeper holds (with a misconfigured ensemble anyone could have written
+ * that), asks {@link NovaPlanner} what they call for, and:
  *
  * <ol>
  *   <li>records the intent ({@link NovaAction} PENDING) in ZooKeeper, guarded by the leader's
@@ -51,7 +51,7 @@ public final class NovaNotifier implements Closeable {
 
     private enum Life { LATENT, STARTED, CLOSED }
 
-    private final ClusterView view;
+    private final OwnVerdicts own;
     private final NovaActionView actions;
     private final NovaActionStore store;
     private final Leadership leadership;
@@ -76,11 +76,11 @@ public final class NovaNotifier implements Closeable {
     private long actingEpoch = -1;
     private long fencedEpoch = -1;
 
-    NovaNotifier(ClusterView view, NovaActionView actions, NovaActionStore store, Leadership leadership,
+    NovaNotifier(OwnVerdicts own, NovaActionView actions, NovaActionStore store, Leadership leadership,
                  NovaPlanner planner, NovaActionRunner runner, NovaSettings settings, Clock clock,
                  MetricRegistry metrics, NovaOutcomes outcomes) {
         this.outcomes = outcomes;
-        this.view = view;
+        this.own = own;
         this.actions = actions;
         this.store = store;
         this.leadership = leadership;
@@ -110,11 +110,7 @@ public final class NovaNotifier implements Closeable {
         if (!life.compareAndSet(Life.LATENT, Life.STARTED)) {
             throw new IllegalStateException("Nova notifier already started");
         }
-        view.addVerdictListener((id, old, now) -> {
-            if (now != null && (now.state() == State.RUNNING || NovaPlanner.fenced(now))) {
-                submit(() -> evaluate(id));
-            }
-        });
+        own.onPublished(id -> submit(() -> evaluate(id)));
         if (leadership.subscribe(() -> submit(this::checkLeadership))) {
             submit(this::checkLeadership); // told of every change from now on: no polling
         } else {
@@ -154,7 +150,7 @@ public final class NovaNotifier implements Closeable {
         if (!acting()) {
             return;
         }
-        view.verdicts().forEach((id, v) -> {
+        own.verdicts(actingEpoch).forEach((id, v) -> {
             if (NovaPlanner.fenced(v) || actions.action(id).isPresent()) {
                 evaluate(id);
             }
@@ -166,7 +162,8 @@ public final class NovaNotifier implements Closeable {
             return; // an attempt in flight evaluates its member again when it ends
         }
         cancelTimer(id);
-        Verdict verdict = view.verdict(id).orElse(null);
+        // Only a verdict this leader published in its current epoch: ZooKeeper's copy may be anyone's.
+        Verdict verdict = own.verdict(id, actingEpoch).orElse(null);
         NovaAction recorded;
         try {
             recorded = store.read(id).orElse(null);

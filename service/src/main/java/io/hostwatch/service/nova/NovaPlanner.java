@@ -94,7 +94,8 @@ public final class NovaPlanner {
         if (v == null) {
             return new Nothing("no verdict");
         }
-        if (recorded != null && recorded.status() == NovaAction.Status.PENDING) {
+        if (recorded != null && (recorded.status() == NovaAction.Status.PENDING
+                || NovaActionRunner.masakariDue(recorded))) {
             // Recomputed from the configuration on every attempt: a record naming another Nova host
             // (written by anyone but this service, or before a mapping change) is never acted on.
             String expected = mapping.novaHost(v.host());

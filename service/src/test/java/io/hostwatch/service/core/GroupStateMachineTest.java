@@ -219,6 +219,30 @@ class GroupStateMachineTest {
     }
 
     @Test
+    void aVerdictWrittenByAnyoneElseIsOverwrittenWithTheTermsOwn() {
+        GroupStateMachine m = machine(RULES, 1, false);
+        join(m, "a");
+        Verdict own = m.verdict(MemberId.of(G, "a")).orElseThrow();
+        assertThat(publish(m, m.overwritten(MemberId.of(G, "a")))).singleElement().isEqualTo(own);
+        assertThat(m.overwritten(MemberId.of(G, "nobody"))).isEmpty();
+    }
+
+    @Test
+    void aVerdictFoundAtTakeoverIsPublishedUnderTheNewEpochOnceJudged() {
+        GroupStateMachine first = machine(RULES, 1, false);
+        join(first, "a");
+        Verdict found = first.verdict(MemberId.of(G, "a")).orElseThrow();
+        GroupStateMachine next = machine(RULES, 2, false);
+        List<Verdict> start = publish(next, next.becameLeader(List.of(found), List.of(reg("a")), null, Map.of(),
+                id -> null));
+        assertThat(start).singleElement().satisfies(v -> {
+            assertThat(v.state()).isEqualTo(found.state());
+            assertThat(v.epoch()).isEqualTo(2);
+        });
+        assertThat(publish(next, next.recheck(id -> null))).as("once").isEmpty();
+    }
+
+    @Test
     void membersMissingAtTakeoverAreJudgedOnlyAfterTheGraceAndCountTowardsTheBrake() {
         GroupStateMachine first = machine(RULES, 1, false);
         join(first, "a", "b", "c", "d");
@@ -230,7 +254,12 @@ class GroupStateMachineTest {
         time.advance(2_000);
         GroupStateMachine next = machine(RULES, 2, true);
         List<Effect> start = next.becameLeader(seen, List.of(reg("d")), null, Map.of(), id -> null);
-        assertThat(of(start, Effect.Publish.class)).isEmpty();
+        assertThat(of(start, Effect.Publish.class)).as("only the present member, adopted under the new epoch")
+                .singleElement().satisfies(p -> {
+                    assertThat(p.verdict().host()).isEqualTo("d");
+                    assertThat(p.verdict().state()).isEqualTo(State.RUNNING);
+                    assertThat(p.verdict().epoch()).isEqualTo(2);
+                });
         assertThat(of(start, Effect.Probe.class)).isEmpty();
         assertThat(of(start, Effect.WakeAt.class)).singleElement().extracting(Effect.WakeAt::atMillis)
                 .isEqualTo(time.millis + SESSION);

@@ -109,6 +109,8 @@ class NovaFailoverIT {
 
         NovaHarness.Instance b = h.instance(false, false);
         long epochB = b.lead();
+        // B's detector judges the member itself and publishes the verdict under its own epoch.
+        h.publish(dead("host1", "inc-1", Instant.now(), epochB));
         await().atMost(WAIT).until(() -> h.action("host1").map(x -> x.status() == NovaAction.Status.DONE)
                 .orElse(false));
         NovaAction done = h.action("host1").orElseThrow();
@@ -120,7 +122,8 @@ class NovaFailoverIT {
         // Yet another leader finds it DONE and does nothing.
         b.close();
         NovaHarness.Instance c = h.instance(false, false);
-        c.lead();
+        long epochC = c.lead();
+        h.publish(dead("host1", "inc-1", Instant.now(), epochC));
         await().during(Duration.ofMillis(1000)).atMost(Duration.ofSeconds(3))
                 .until(() -> h.stub.forcedDownCalls(true).size() == 1);
         assertThat(h.stub.calls(x -> x.path.startsWith("/compute/") && x.method.equals("GET"))).hasSize(1);
@@ -150,6 +153,7 @@ class NovaFailoverIT {
         assertThat(h.stub.forcedDownCalls(true)).as("A does not try again under its old epoch").hasSize(1);
 
         b.leader.set(true);
+        h.publish(dead("host1", "inc-1", Instant.now(), epochB));
         await().atMost(WAIT).until(() -> h.action("host1").map(x -> x.status() == NovaAction.Status.DONE
                 && x.epoch() == epochB).orElse(false));
         // B repeated the force-down A could not record: Nova answers the same values with 200.

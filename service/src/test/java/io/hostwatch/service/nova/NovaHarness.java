@@ -40,6 +40,8 @@ final class NovaHarness implements AutoCloseable {
     final class Instance implements AutoCloseable {
         final CuratorFramework client;
         final ClusterView view;
+        /** What this instance's detector leader published: {@link NovaHarness#publish} tells every instance. */
+        final OwnVerdicts own = new OwnVerdicts();
         final NovaIntegration integration;
         final AtomicBoolean leader = new AtomicBoolean();
         final AtomicLong epoch = new AtomicLong(-1);
@@ -49,7 +51,7 @@ final class NovaHarness implements AutoCloseable {
             this.client = newClient();
             this.view = new ClusterView(client);
             this.metrics = metrics;
-            this.integration = NovaIntegration.create(client, view, Leadership.of(leader::get, epoch::get),
+            this.integration = NovaIntegration.create(client, own, Leadership.of(leader::get, epoch::get),
                     HostNameMapping.identity(), nova, masakari, reenable,
                     new NovaSettings(Duration.ofMillis(100), Duration.ofSeconds(30), 4,
                             new Backoff(RETRY, Duration.ofSeconds(1))), Clock.systemUTC(), metrics);
@@ -115,9 +117,29 @@ final class NovaHarness implements AutoCloseable {
         return verdicts.acquireEpoch("elsewhere");
     }
 
-    /** Publishes a verdict as the detector leader of {@code epoch} does. */
+    /**
+     * Publishes a verdict as the detector leader of {@code epoch} does: written under the epoch,
+     * then told to every instance as its own leader's publication (an instance acts on it only
+     * while it leads with that epoch).
+     */
     void publish(Verdict v) {
         verdicts.write(v, v.epoch());
+        instances.forEach(i -> i.own.published(v));
+    }
+
+    /** Writes a verdict straight into ZooKeeper as anyone could with an open ACL: no leader published it. */
+    void plant(Verdict v) {
+        try {
+            String path = io.hostwatch.schema.ZkPaths.verdict(v.id());
+            byte[] data = io.hostwatch.schema.Json.write(v);
+            if (detectorClient.checkExists().forPath(path) == null) {
+                detectorClient.create().creatingParentsIfNeeded().forPath(path, data);
+            } else {
+                detectorClient.setData().forPath(path, data);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot plant " + v.id(), e);
+        }
     }
 
     /** The member's record, read from ZooKeeper. */

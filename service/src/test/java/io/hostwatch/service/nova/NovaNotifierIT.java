@@ -106,6 +106,30 @@ class NovaNotifierIT {
     }
 
     @Test
+    void aPlantedVerdictNeverReachesNova() {
+        String id = h.stub.compute.addService("live1");
+        startLeader(true, false);
+        Instant past = Instant.now().minusSeconds(10);
+        h.publish(running("live1", "inc-live", epoch));
+        // Someone who can write the verdict znode (an ensemble with an open ACL) writes DEAD and
+        // actionable for the live host, copying the current epoch; an earlier epoch too, for another.
+        h.plant(dead("live1", "inc-live", past, epoch));
+        h.stub.compute.addService("live2");
+        h.plant(dead("live2", "inc-2", past, epoch - 1));
+        await().during(Duration.ofMillis(2000)).atMost(Duration.ofSeconds(4))
+                .until(() -> h.stub.calls(c -> c.path.startsWith("/compute/")).isEmpty());
+        assertThat(h.stub.calls()).as("neither Nova nor Masakari is called").isEmpty();
+        assertThat(h.action("live1")).isEmpty();
+        assertThat(h.action("live2")).isEmpty();
+        assertThat(h.stub.compute.service(id).forcedDown).isFalse();
+
+        // The leader's own DEAD for the same member is acted on: the guard is about who wrote it.
+        h.publish(dead("live1", "inc-live", past, epoch));
+        await().atMost(WAIT).until(() -> status("live1") == NovaAction.Status.DONE);
+        assertThat(h.stub.forcedDownCalls(true)).singleElement();
+    }
+
+    @Test
     void isolatedAndFencedIsForcedDown() {
         String id = h.stub.compute.addService("iso2");
         startLeader(false, false);
