@@ -123,7 +123,9 @@ public class HostwatchApplication extends Application<HostwatchConfiguration> {
             return t;
         });
         HostwatchConfiguration.Storage st = config.getStorage();
-        ClusterView view = new ClusterView(curator.client());
+        HostwatchConfiguration.Security sec = config.getSecurity();
+        ClusterView view = new ClusterView(curator.client(), new io.hostwatch.service.core.RegistrationPolicy(
+                sec.memberNetworks, sec.maxFenceAfter.toMilliseconds(), sec.maxMembersPerGroup));
         // the registration names the key and incarnation whose storage records count
         StorageObserver storage = new StorageObserver(storageRoot, st.staleAfter.toJavaDuration(),
                 st.observeInterval.toJavaDuration(), st.readTimeout.toJavaDuration(), st.readThreads,

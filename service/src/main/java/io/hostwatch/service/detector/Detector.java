@@ -198,7 +198,13 @@ public final class Detector implements Closeable {
         return new DetectorStatus(term.instanceId(), leading, term.leaderId(), term.epoch(), term.leaderSince(),
                 client.getZookeeperClient().isConnected() ? "CONNECTED" : "DISCONNECTED",
                 leading && term.connected() && millis() - graceUntilMillis >= 0, view.memberCount(),
-                probe.pingMethod(), probe.selfCheck(), brakes);
+                probe.pingMethod(), probe.selfCheck(), brakes, refused());
+    }
+
+    private SortedMap<String, String> refused() {
+        SortedMap<String, String> out = new TreeMap<>();
+        view.refused().forEach((id, why) -> out.put(id.group() + "/" + id.host(), why));
+        return out.isEmpty() ? null : out;
     }
 
     private long millis() {

@@ -17,9 +17,11 @@ import java.time.Instant;
  * @param pingMethod how hosts are pinged
  * @param selfCheck the detector's check of its own network and storage
  * @param brakes engaged mass-failure brakes, by group
+ * @param refusedRegistrations registrations refused on read ({@code group/host} to the reason); absent when none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DetectorStatus(String instance, boolean leader, String leaderInstance, long epoch, Instant leaderSince,
                              String zookeeper, boolean judging, int members, String pingMethod,
-                             SelfCheck.Status selfCheck, java.util.SortedMap<String, io.hostwatch.schema.BrakeRecord> brakes) {
+                             SelfCheck.Status selfCheck, java.util.SortedMap<String, io.hostwatch.schema.BrakeRecord> brakes,
+                             java.util.SortedMap<String, String> refusedRegistrations) {
 }

@@ -9,6 +9,8 @@ import io.hostwatch.schema.MemberRegistration;
 import io.hostwatch.schema.Names;
 import io.hostwatch.schema.Verdict;
 import io.hostwatch.schema.ZkPaths;
+import io.hostwatch.service.auth.LogText;
+import io.hostwatch.service.core.RegistrationPolicy;
 import java.io.Closeable;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +34,12 @@ import org.slf4j.LoggerFactory;
  * published verdicts, maintenance marks and brakes, kept by one {@link CuratorCache} per subtree
  * (history and Nova records are not cached: they are read when asked for). REST reads are served
  * from here on leader and followers alike.
+ *
+ * <p>Registrations are validated on every read ({@link RegistrationPolicy}): a host writes its own,
+ * and a misconfigured ensemble may let anyone write any. A new registration that fails is ignored
+ * as if absent (no member, no verdict, nothing counted for the brake); a rewrite of an accepted one
+ * that fails is ignored and the accepted one stays; a member beyond the group's bound waits until a
+ * place frees up. Each refusal is logged once with its reason and listed by {@link #refused()}.
  *
  * <p>During a network partition the cache gets no events: it shows the last state it saw, and
  * on reconnection it re-reads the tree and reports the differences.
@@ -69,8 +77,18 @@ public final class ClusterView implements Closeable {
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final List<VerdictListener> verdictListeners = new CopyOnWriteArrayList<>();
     private final CountDownLatch initialized = new CountDownLatch(CACHED.size());
+    private final RegistrationPolicy policy;
+    private final Map<MemberId, String> refused = new ConcurrentHashMap<>();
+    private final Map<MemberId, MemberRegistration> waiting = new TreeMap<>(); // group full; guarded by this
+    private final Map<String, Integer> accepted = new java.util.HashMap<>(); // per group; guarded by this
 
+    /** A view with {@link RegistrationPolicy#DEFAULT}. */
     public ClusterView(CuratorFramework client) {
+        this(client, RegistrationPolicy.DEFAULT);
+    }
+
+    public ClusterView(CuratorFramework client, RegistrationPolicy policy) {
+        this.policy = policy;
         this.caches = CACHED.stream().map(path -> {
             // Creates and changes come from the storage, which compares zxids (see ZxidStorage).
             CuratorCache cache = CuratorCache.builder(client, path).withStorage(new ZxidStorage(this::changed))
@@ -116,6 +134,11 @@ public final class ClusterView implements Closeable {
 
     public boolean initialized() {
         return initialized.getCount() == 0;
+    }
+
+    /** Registrations refused (or rewrites of accepted ones ignored), with the reason, by member. */
+    public SortedMap<MemberId, String> refused() {
+        return new TreeMap<>(refused);
     }
 
     public Optional<MemberRegistration> registration(MemberId id) {
@@ -193,11 +216,13 @@ public final class ClusterView implements Closeable {
             if (member.isPresent()) {
                 MemberRegistration reg = Json.read(node.getData(), MemberRegistration.class);
                 if (!member.get().equals(reg.id())) {
-                    LOG.warn("registration at {} names {}/{}: ignored", path, reg.group(), reg.host());
+                    LOG.warn("registration at {} names {}/{}: ignored", path, LogText.escape(reg.group()),
+                            LogText.escape(reg.host()));
                     return;
                 }
-                registrations.put(member.get(), reg);
-                listeners.forEach(l -> notify(() -> l.joined(member.get(), reg)));
+                if (admit(member.get(), reg)) {
+                    listeners.forEach(l -> notify(() -> l.joined(member.get(), reg)));
+                }
                 return;
             }
             Optional<MemberId> verdict = ZkPaths.parse(ZkPaths.VERDICTS, path);
@@ -226,16 +251,11 @@ public final class ClusterView implements Closeable {
         String path = node.getPath();
         Optional<MemberId> member = ZkPaths.parseHeartbeat(path);
         if (member.isPresent()) {
-            MemberRegistration last = registrations.remove(member.get());
-            if (last == null) {
-                try {
-                    last = Json.read(node.getData(), MemberRegistration.class);
-                } catch (HostwatchException e) {
-                    return;
-                }
+            MemberRegistration last = removed(member.get());
+            if (last != null) {
+                listeners.forEach(l -> notify(() -> l.left(member.get(), last)));
+                admitWaiting(member.get().group());
             }
-            MemberRegistration lastSeen = last;
-            listeners.forEach(l -> notify(() -> l.left(member.get(), lastSeen)));
             return;
         }
         ZkPaths.parse(ZkPaths.VERDICTS, path).ifPresent(id -> {
@@ -251,6 +271,58 @@ public final class ClusterView implements Closeable {
             brakes.remove(group);
             listeners.forEach(l -> notify(() -> l.brakeChanged(group)));
         });
+    }
+
+    /** Validates a created or rewritten registration; true when it is accepted (then stored). */
+    private synchronized boolean admit(MemberId id, MemberRegistration reg) {
+        MemberRegistration before = registrations.get(id);
+        int inGroup = accepted.getOrDefault(id.group(), 0) - (before == null ? 0 : 1);
+        Optional<String> problem = policy.problem(reg, inGroup);
+        if (problem.isEmpty()) {
+            waiting.remove(id);
+            if (refused.remove(id) != null) {
+                LOG.info("registration of {} accepted", id);
+            }
+            if (registrations.put(id, reg) == null) {
+                accepted.merge(id.group(), 1, Integer::sum);
+            }
+            return true;
+        }
+        boolean full = policy.problem(reg, 0).isEmpty();
+        String why = (before == null ? "registration refused: " : "rewrite of the accepted registration ignored: ")
+                + problem.get() + (full ? " (waits for a place)" : "");
+        if (full && before == null) {
+            waiting.put(id, reg);
+        }
+        if (!why.equals(refused.put(id, why))) {
+            LOG.warn("{}: {}", id, LogText.escape(why));
+        }
+        return false;
+    }
+
+    /** The accepted registration that went away, or null when there was none (refused or never seen). */
+    private synchronized MemberRegistration removed(MemberId id) {
+        refused.remove(id);
+        waiting.remove(id);
+        MemberRegistration last = registrations.remove(id);
+        if (last != null) {
+            accepted.computeIfPresent(id.group(), (g, n) -> n > 1 ? n - 1 : null);
+        }
+        return last;
+    }
+
+    /** A place freed up in {@code group}: the first member waiting for one is admitted. */
+    private void admitWaiting(String group) {
+        Map.Entry<MemberId, MemberRegistration> next;
+        synchronized (this) {
+            next = waiting.entrySet().stream().filter(e -> e.getKey().group().equals(group)).findFirst()
+                    .orElse(null);
+            if (next == null || !admit(next.getKey(), next.getValue())) {
+                return;
+            }
+        }
+        Map.Entry<MemberId, MemberRegistration> admitted = next;
+        listeners.forEach(l -> notify(() -> l.joined(admitted.getKey(), admitted.getValue())));
     }
 
     private static Optional<String> brakeGroup(String path) {
