@@ -150,9 +150,17 @@ public class HostwatchApplication extends Application<HostwatchConfiguration> {
                 config.getHistory().size), ping,
                 storage, selfCheck, settings, clock, System::nanoTime, instanceId);
 
+        // A brake is released only by an operator's release, sealed with the service identity's key.
+        io.hostwatch.service.zk.BrakeSeal brakeSeal = io.hostwatch.service.zk.BrakeSeal.of(tls);
+        detector.setBrakeSeal(brakeSeal);
+
         // Out-of-band fencing (off unless fencing.groups lists a group): the detector publishes what its
         // records say; its leader-only fencer is started after and stopped before the detector.
-        FencingIntegration fencing = FencingIntegration.create(config.getFencing(), curator.client(), view,
+        // Nova's notifier and the fencer act only on verdicts this instance's leader published in its
+        // current epoch, never on ZooKeeper's copy (anyone could have written that with an open ACL).
+        io.hostwatch.service.nova.OwnVerdicts own = new io.hostwatch.service.nova.OwnVerdicts();
+        detector.addPublishListener((previous, now, latency) -> own.published(now));
+        FencingIntegration fencing = FencingIntegration.create(config.getFencing(), curator.client(), view, own,
                 Leadership.of(detector::isLeader, detector::epoch), clock, environment.metrics());
         if (fencing.enabled()) {
             detector.setFencing(fencing.source());
@@ -184,9 +192,6 @@ public class HostwatchApplication extends Application<HostwatchConfiguration> {
         environment.lifecycle().manage(fencing);
 
         // Nova integration (off unless nova.enabled): leader-only, started after and stopped before the detector.
-        // It acts only on verdicts this instance's leader published in its current epoch, never on ZooKeeper's copy.
-        io.hostwatch.service.nova.OwnVerdicts own = new io.hostwatch.service.nova.OwnVerdicts();
-        detector.addPublishListener((previous, now, latency) -> own.published(now));
         NovaIntegration nova = NovaIntegration.create(config.getNova(), config.getKeystone(), config.getMasakari(),
                 curator.client(), own, Leadership.of(detector::isLeader, detector::epoch,
                         detector.leadership()::onChange), clock,
@@ -195,7 +200,7 @@ public class HostwatchApplication extends Application<HostwatchConfiguration> {
 
         environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(new JsonErrorHandler()));
         environment.jersey().register(new GroupsResource(view, nova.statusLookup(),
-                new OperatorStore(curator.client())));
+                new OperatorStore(curator.client(), brakeSeal)));
         // The hot member read, from pre-serialized bytes; after hostwatch-auth (registered earlier, also matched after).
         environment.servlets().addFilter("hostwatch-member-read", new MemberReadFilter(view, nova.statusLookup(),
                 environment.getObjectMapper())).addMappingForUrlPatterns(
@@ -205,7 +210,7 @@ public class HostwatchApplication extends Application<HostwatchConfiguration> {
         environment.jersey().register(new HistoryResource(view, new VerdictHistory(curator.client(),
                 zk.connectionTimeout.toJavaDuration().multipliedBy(2)),
                 curator.client().getZookeeperClient()::isConnected));
-        OperatorStore operators = new OperatorStore(curator.client());
+        OperatorStore operators = new OperatorStore(curator.client(), brakeSeal);
         environment.jersey().register(new MaintenanceResource(view, operators, clock));
         environment.jersey().register(new BrakeResource(view, operators, clock, detector::localBrake));
         environment.jersey().register(new PowerResource(view, fencing));

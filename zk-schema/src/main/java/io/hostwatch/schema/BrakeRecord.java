@@ -17,13 +17,20 @@ import java.time.Instant;
  * @param reason one sentence saying why
  * @param releasedAt when an operator released it; losses before this no longer count
  * @param releasedBy who released it ({@code user@project}, {@code cert:SUBJECT} or {@code anonymous})
+ * @param seal a release's proof that the service's release path wrote it (an HMAC keyed from the
+ *             service identity's private key, base64url); absent without ZooKeeper TLS
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record BrakeRecord(String group, boolean engaged, Instant engagedAt, int lost, int members, String reason,
-                          Instant releasedAt, String releasedBy) {
+                          Instant releasedAt, String releasedBy, String seal) {
+    public BrakeRecord(String group, boolean engaged, Instant engagedAt, int lost, int members, String reason,
+                       Instant releasedAt, String releasedBy) {
+        this(group, engaged, engagedAt, lost, members, reason, releasedAt, releasedBy, null);
+    }
+
     public BrakeRecord(String group, boolean engaged, Instant engagedAt, int lost, int members, String reason,
                        Instant releasedAt) {
-        this(group, engaged, engagedAt, lost, members, reason, releasedAt, null);
+        this(group, engaged, engagedAt, lost, members, reason, releasedAt, null, null);
     }
 }

@@ -300,7 +300,39 @@ public final class GroupStateMachine {
         return drain();
     }
 
-    /** The group's stored brake record changed ({@code record} null: deleted). */
+    /**
+     * The group's brake record went away, or was rewritten by anyone but an operator's release (the
+     * caller checks the release's seal): that releases nothing. An engaged brake is written again.
+     */
+    public List<Effect> brakeTampered() {
+        if (!brakeEngaged()) {
+            return drain();
+        }
+        if (localBrake == null) {
+            localBrake = storedBrake;
+        }
+        storedBrake = null;
+        localBrakeRecorded = false;
+        out.add(new Effect.WriteBrake(localBrake));
+        return drain();
+    }
+
+    /**
+     * At the term's start the stored record says released, but no operator's release wrote it: the
+     * brake it describes ({@code engaged}) holds and is written again.
+     */
+    public List<Effect> restoreBrake(BrakeRecord engaged) {
+        storedBrake = null;
+        localBrake = engaged;
+        localBrakeRecorded = false;
+        out.add(new Effect.WriteBrake(engaged));
+        if (connected) {
+            reclassifyWhere(v -> v.actionable());
+        }
+        return drain();
+    }
+
+    /** The group's stored brake record changed ({@code record} null: deleted), as an operator or the leader wrote it. */
     public List<Effect> brake(BrakeRecord record) {
         boolean wasEngaged = brakeEngaged();
         storedBrake = record;

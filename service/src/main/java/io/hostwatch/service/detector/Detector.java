@@ -111,6 +111,17 @@ public final class Detector implements Closeable {
         Optional<FencingAction> record(MemberId id);
     }
 
+    private volatile io.hostwatch.service.zk.BrakeSeal brakeSeal = io.hostwatch.service.zk.BrakeSeal.unsealed();
+
+    /** Sets the seal that tells an operator's brake release from a rewrite; call before {@link #start()}. */
+    public void setBrakeSeal(io.hostwatch.service.zk.BrakeSeal seal) {
+        this.brakeSeal = seal;
+    }
+
+    io.hostwatch.service.zk.BrakeSeal brakeSeal() {
+        return brakeSeal;
+    }
+
     /** Sets the fencing source; call before {@link #start()}. Without one, no group is fenced. */
     public void setFencing(FencingSource source) {
         this.fencing = source;
@@ -228,8 +239,17 @@ public final class Detector implements Closeable {
             GroupStateMachine m = machine(g);
             Map<MemberId, io.hostwatch.schema.Maintenance> marks = new HashMap<>(view.maintenanceMarks());
             marks.keySet().removeIf(id -> !id.group().equals(g));
+            BrakeRecord stored = view.brake(g).orElse(null);
+            boolean forged = stored != null && !stored.engaged() && !brakeSeal.genuineRelease(stored);
             execute(m, m.becameLeader(verdicts.getOrDefault(g, List.of()), regs.getOrDefault(g, List.of()),
-                    view.brake(g).orElse(null), marks, probe::current));
+                    forged ? null : stored, marks, probe::current));
+            if (forged) {
+                LOG.warn("the brake record of {} says released, but no operator's release wrote it: the brake holds "
+                        + "and is written again", g);
+                execute(m, m.restoreBrake(new BrakeRecord(g, true, stored.engagedAt() == null ? clock.instant()
+                        : stored.engagedAt(), stored.lost(), stored.members(), "engaged again: the record said "
+                        + "released, but no operator's release wrote it", null, null)));
+            }
         }
         LOG.info("epoch {}: judging {} groups; members already missing are judged after {} ms", epoch, groups.size(),
                 settings.sessionTimeout().toMillis());

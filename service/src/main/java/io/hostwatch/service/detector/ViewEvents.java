@@ -1,11 +1,18 @@
 package io.hostwatch.service.detector;
 
+import io.hostwatch.schema.BrakeRecord;
 import io.hostwatch.schema.MemberId;
 import io.hostwatch.schema.MemberRegistration;
+import io.hostwatch.service.core.Effect;
 import io.hostwatch.service.zk.ClusterView;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Membership events from the cluster view, handed to the detector's thread as machine events. */
 final class ViewEvents implements ClusterView.Listener {
+    private static final Logger LOG = LoggerFactory.getLogger(ViewEvents.class);
+
     private final Detector detector;
     private final ClusterView view;
     private final EvidenceProbe probe;
@@ -34,7 +41,19 @@ final class ViewEvents implements ClusterView.Listener {
 
     @Override
     public void brakeChanged(String group) {
-        detector.submit(() -> detector.on(group, m -> m.brake(view.brake(group).orElse(null))));
+        detector.submit(() -> detector.on(group, m -> {
+            BrakeRecord r = view.brake(group).orElse(null);
+            if (r != null && (r.engaged() || detector.brakeSeal().genuineRelease(r))) {
+                return m.brake(r);
+            }
+            List<Effect> restore = m.brakeTampered();
+            if (!restore.isEmpty()) {
+                LOG.warn("the brake record of {} was {} by someone other than an operator's release: the brake "
+                        + "holds and is written again (release it with DELETE /v1/groups/{}/brake)", group,
+                        r == null ? "deleted" : "rewritten", group);
+            }
+            return restore;
+        }));
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.hostwatch.schema.HostwatchException;
 import io.hostwatch.schema.MemberId;
 import io.hostwatch.schema.Verdict;
 import io.hostwatch.service.nova.Leadership;
+import io.hostwatch.service.nova.OwnVerdicts;
 import io.hostwatch.service.zk.ClusterView;
 import java.io.Closeable;
 import java.time.Clock;
@@ -35,8 +36,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Powers off, through their BMCs, the hosts of fenced groups whose verdict is {@code DEAD} or
- * unfenced {@code ISOLATED}: on the detector leader only. Like the Nova notifier it reacts to
- * verdict changes, asks {@link FencingPlanner} what they call for, and:
+ * unfenced {@code ISOLATED}: on the detector leader only. Like the Nova notifier it reacts to the
+ * verdicts this instance's own leader published in its current epoch ({@link OwnVerdicts}), never
+ * to whatever verdict ZooKeeper holds, asks {@link FencingPlanner} what they call for, and:
  *
  * <ol>
  *   <li>records the intent ({@link FencingAction} PENDING, attempt counted) in ZooKeeper, guarded
@@ -79,6 +81,7 @@ public final class Fencer implements Closeable {
     }
 
     private final ClusterView view;
+    private final OwnVerdicts own;
     private final FencingStore store;
     private final Leadership leadership;
     private final BmcTargets targets;
@@ -101,9 +104,11 @@ public final class Fencer implements Closeable {
     private long actingEpoch = -1;
     private long supersededEpoch = -1;
 
-    Fencer(ClusterView view, FencingStore store, Leadership leadership, BmcTargets targets, FencingPlanner planner,
-           FencingRunner runner, Settings settings, Clock clock, LongSupplier nanos, MetricRegistry metrics) {
+    Fencer(ClusterView view, OwnVerdicts own, FencingStore store, Leadership leadership, BmcTargets targets,
+           FencingPlanner planner, FencingRunner runner, Settings settings, Clock clock, LongSupplier nanos,
+           MetricRegistry metrics) {
         this.view = view;
+        this.own = own;
         this.store = store;
         this.leadership = leadership;
         this.targets = targets;
@@ -136,8 +141,8 @@ public final class Fencer implements Closeable {
         if (!life.compareAndSet(Life.LATENT, Life.STARTED)) {
             throw new IllegalStateException("fencer already started");
         }
-        view.addVerdictListener((id, old, now) -> {
-            if (now != null && targets.fenced(id) && FencingGate.wantsFencing(now)) {
+        own.onPublished(id -> {
+            if (targets.fenced(id)) {
                 submit(() -> evaluate(id));
             }
         });
@@ -175,7 +180,7 @@ public final class Fencer implements Closeable {
         if (!acting()) {
             return;
         }
-        view.verdicts().forEach((id, v) -> {
+        own.verdicts(actingEpoch).forEach((id, v) -> {
             if (targets.fenced(id) && FencingGate.wantsFencing(v)) {
                 evaluate(id);
             }
@@ -187,7 +192,8 @@ public final class Fencer implements Closeable {
             return; // an attempt in flight evaluates its member again when it ends
         }
         cancelTimer(id);
-        Verdict verdict = view.verdict(id).orElse(null);
+        // Only a verdict this leader published in its current epoch: ZooKeeper's copy may be anyone's.
+        Verdict verdict = own.verdict(id, actingEpoch).orElse(null);
         FencingAction recorded;
         try {
             recorded = store.read(id).orElse(null);

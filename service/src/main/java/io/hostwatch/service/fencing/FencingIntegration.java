@@ -6,6 +6,7 @@ import io.hostwatch.schema.FencingAction;
 import io.hostwatch.schema.MemberId;
 import io.hostwatch.service.nova.Backoff;
 import io.hostwatch.service.nova.Leadership;
+import io.hostwatch.service.nova.OwnVerdicts;
 import io.hostwatch.service.zk.ClusterView;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,7 +42,7 @@ public final class FencingIntegration implements Managed {
      * @throws IllegalStateException when the configuration has problems (each is named)
      */
     public static FencingIntegration create(FencingConfiguration config, CuratorFramework client,
-                                            ClusterView cluster, Leadership leadership, Clock clock,
+                                            ClusterView cluster, OwnVerdicts own, Leadership leadership, Clock clock,
                                             MetricRegistry metrics) {
         if (!config.enabled()) {
             return new FencingIntegration(null, null, null);
@@ -52,7 +53,7 @@ public final class FencingIntegration implements Managed {
         }
         BmcTargets targets = new BmcTargets(config);
         FencingView view = new FencingView(client);
-        Fencer fencer = new Fencer(cluster, new FencingStore(client), leadership, targets,
+        Fencer fencer = new Fencer(cluster, own, new FencingStore(client), leadership, targets,
                 new FencingPlanner(config.settle.toJavaDuration()),
                 new FencingRunner(new Backoff(config.retryInitialDelay.toJavaDuration(),
                         config.retryMaxDelay.toJavaDuration()), config.confirmTimeout.toJavaDuration(),

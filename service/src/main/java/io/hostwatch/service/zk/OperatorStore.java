@@ -19,8 +19,16 @@ public final class OperatorStore {
     private final CuratorFramework client;
 
     public OperatorStore(CuratorFramework client) {
-        this.client = client;
+        this(client, BrakeSeal.unsealed());
     }
+
+    /** {@code seal} seals every brake release, so the leader can tell it from a rewrite by anyone else. */
+    public OperatorStore(CuratorFramework client, BrakeSeal seal) {
+        this.client = client;
+        this.seal = seal;
+    }
+
+    private final BrakeSeal seal;
 
     public void setMaintenance(Maintenance m) {
         MemberId id = new MemberId(m.group(), m.host());
@@ -81,8 +89,9 @@ public final class OperatorStore {
         if (current == null || !current.engaged()) {
             return null;
         }
-        BrakeRecord released = new BrakeRecord(current.group(), false, current.engagedAt(), current.lost(),
-                current.members(), "released by " + (by == null ? "an operator" : by), now, by);
+        BrakeRecord released = seal.seal(new BrakeRecord(current.group(), false, current.engagedAt(), current.lost(),
+                current.members(), "released by " + (by == null ? "an operator" : by), now,
+                by == null ? "an operator" : by));
         try {
             // create-or-set: a brake the leader engaged but could not record is released the same way
             client.create().orSetData().creatingParentContainersIfNeeded().forPath(ZkPaths.brake(current.group()),

@@ -174,6 +174,49 @@ class GroupStateMachineTest {
     }
 
     @Test
+    void aDeletedOrRewrittenBrakeRecordReleasesNothingAndIsWrittenAgain() {
+        GroupStateMachine m = machine(RULES, 1, false);
+        join(m, "a", "b", "c", "d");
+        dies(m, "a");
+        dies(m, "b");
+        List<Effect> third = m.left(reg("c"));
+        BrakeRecord engaged = of(third, Effect.WriteBrake.class).get(0).record();
+        publish(m, third);
+        publish(m, m.evidence(MemberId.of(G, "c"), ping(SignalStatus.Ping.FAIL), storage(SignalStatus.Storage.STALE)));
+        m.brakeWritten(engaged, true);
+        m.brake(engaged);
+
+        // deleted (the caller reports a rewrite without an operator's seal the same way)
+        List<Effect> tampered = m.brakeTampered();
+        assertThat(of(tampered, Effect.WriteBrake.class)).singleElement().extracting(Effect.WriteBrake::record)
+                .isEqualTo(engaged);
+        assertThat(publish(m, tampered)).as("nothing becomes actionable").isEmpty();
+        assertThat(m.localBrake()).contains(engaged);
+        for (String h : List.of("a", "b", "c")) {
+            assertThat(m.verdict(MemberId.of(G, h)).orElseThrow().actionable()).isFalse();
+        }
+        // a failed rewrite is written again on the next recheck; then an operator's release lifts it
+        m.brakeWritten(engaged, false);
+        assertThat(of(m.recheck(id -> null), Effect.WriteBrake.class)).hasSize(1);
+        m.brake(engaged);
+        time.advance(1_000);
+        List<Verdict> after = publish(m, m.brake(new BrakeRecord(G, false, engaged.engagedAt(), 3, 4, "released",
+                time.instant(), "op")));
+        assertThat(after).hasSize(3).allSatisfy(v -> assertThat(v.actionable()).isTrue());
+        assertThat(m.brakeTampered()).as("nothing engaged: nothing to write").isEmpty();
+    }
+
+    @Test
+    void aBrakeRecordThatSaysReleasedWithoutARealReleaseIsEngagedAgainAtTakeover() {
+        GroupStateMachine m = machine(RULES, 2, false);
+        BrakeRecord engaged = new BrakeRecord(G, true, time.instant(), 3, 4, "engaged again", null);
+        List<Effect> e = m.restoreBrake(engaged);
+        assertThat(of(e, Effect.WriteBrake.class)).singleElement().extracting(Effect.WriteBrake::record)
+                .isEqualTo(engaged);
+        assertThat(m.localBrake()).contains(engaged);
+    }
+
+    @Test
     void aBrakeThatCannotBeRecordedStaysVisibleIsWrittenAgainAndIsReleasable() {
         GroupStateMachine m = machine(RULES, 1, false);
         join(m, "a", "b", "c", "d");

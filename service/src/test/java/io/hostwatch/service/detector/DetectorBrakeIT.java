@@ -13,6 +13,8 @@ import io.hostwatch.service.probe.PingProbe;
 import io.hostwatch.service.probe.StorageObserver;
 import io.hostwatch.service.testing.BlackholePort;
 import io.hostwatch.service.testing.FakeMember;
+import io.hostwatch.service.testing.TestKeyStores;
+import io.hostwatch.service.zk.BrakeSeal;
 import io.hostwatch.service.zk.ClusterView;
 import io.hostwatch.service.zk.OperatorStore;
 import io.hostwatch.service.zk.VerdictStore;
@@ -42,6 +44,8 @@ class DetectorBrakeIT {
 
     @TempDir
     Path storage;
+    @TempDir
+    Path keys;
 
     @Test
     void brakeEngagesAgainAfterARelease() throws Exception {
@@ -64,11 +68,14 @@ class DetectorBrakeIT {
             view.start();
             observer.start();
             self.start();
-            OperatorStore operators = new OperatorStore(client);
+            // Releases are sealed with the service identity's key; the ensemble's ACLs are open.
+            BrakeSeal seal = BrakeSeal.of(TestKeyStores.keyStore(keys, "service"));
+            OperatorStore operators = new OperatorStore(client, seal);
             try (Detector detector = new Detector(client, view, new VerdictStore(client, clock), ping, observer, self,
                     new DetectorSettings(Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofSeconds(1), 0.5, 3,
                             Duration.ofSeconds(60), 100, Duration.ofMinutes(10), Duration.ofMinutes(10)),
                     clock, System::nanoTime, "test")) {
+                detector.setBrakeSeal(seal);
                 detector.start();
                 for (int round = 1; round <= 2; round++) {
                     List<FakeMember> members = new ArrayList<>();
@@ -91,6 +98,9 @@ class DetectorBrakeIT {
 
                     await().atMost(Duration.ofSeconds(10)).until(() ->
                             view.brake("g").map(BrakeRecord::engaged).orElse(false));
+                    if (round == 1) {
+                        anyoneElseCannotReleaseIt(client, view);
+                    }
                     assertThat(operators.releaseBrake(view.brake("g").orElseThrow(), clock.instant())).isNotNull();
                     await("round " + round + " actionable after release").atMost(Duration.ofSeconds(10)).until(() ->
                             HOSTS.subList(0, 3).stream().allMatch(h -> verdict(client, h).actionable()));
@@ -100,6 +110,20 @@ class DetectorBrakeIT {
         } finally {
             scan.shutdownNow();
         }
+    }
+
+    /** Deleting the brake node, or writing a release the service did not seal, releases nothing. */
+    private static void anyoneElseCannotReleaseIt(CuratorFramework client, ClusterView view) throws Exception {
+        BrakeRecord engaged = view.brake("g").orElseThrow();
+        client.delete().forPath(ZkPaths.brake("g"));
+        await("restored after deletion").atMost(Duration.ofSeconds(10)).until(() ->
+                view.brake("g").map(BrakeRecord::engaged).orElse(false));
+        client.setData().forPath(ZkPaths.brake("g"), Json.write(new BrakeRecord("g", false, engaged.engagedAt(),
+                engaged.lost(), engaged.members(), "released by an operator", java.time.Instant.now(), "op")));
+        await("restored after a forged release").atMost(Duration.ofSeconds(10)).until(() ->
+                view.brake("g").map(BrakeRecord::engaged).orElse(false));
+        await("still held").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() ->
+                HOSTS.subList(0, 3).stream().noneMatch(h -> verdict(client, h).actionable()));
     }
 
     private static Verdict verdict(CuratorFramework client, String host) {

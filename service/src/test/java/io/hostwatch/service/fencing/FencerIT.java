@@ -12,6 +12,7 @@ import io.hostwatch.schema.State;
 import io.hostwatch.schema.Verdict;
 import io.hostwatch.service.nova.Backoff;
 import io.hostwatch.service.nova.Leadership;
+import io.hostwatch.service.nova.OwnVerdicts;
 import io.hostwatch.service.zk.ClusterView;
 import io.hostwatch.service.zk.VerdictStore;
 import java.time.Clock;
@@ -55,10 +56,12 @@ class FencerIT {
         final AtomicBoolean leader = new AtomicBoolean();
         final AtomicLong epoch = new AtomicLong(-1);
         final List<String> attempts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        /** What this instance's detector leader published: {@link #publishDead} tells every instance. */
+        final OwnVerdicts own = new OwnVerdicts();
         final Fencer fencer;
 
         Instance() {
-            fencer = new Fencer(view, new FencingStore(client), Leadership.of(leader::get, epoch::get),
+            fencer = new Fencer(view, own, new FencingStore(client), Leadership.of(leader::get, epoch::get),
                     BmcTargets.fixed(GROUP, bmc), new FencingPlanner(Duration.ZERO),
                     new FencingRunner(new Backoff(Duration.ofMillis(200), Duration.ofSeconds(1)),
                             Duration.ofSeconds(5), Duration.ofMillis(50), Clock.systemUTC(),
@@ -118,7 +121,27 @@ class FencerIT {
         Verdict classified = io.hostwatch.service.testing.FencingSamples.verdict(State.DEAD, true, null);
         Verdict v = new Verdict(GROUP, host, classified.address(), State.DEAD, classified.reason(), Instant.now(),
                 true, Instant.now(), incarnation, epoch, classified.evidence(), Instant.now());
-        verdicts.write(FencingGate.apply(v, true, null, false, false), epoch);
+        Verdict gated = FencingGate.apply(v, true, null, false, false);
+        verdicts.write(gated, epoch);
+        instances.forEach(i -> i.own.published(gated));
+    }
+
+    /** Written straight into ZooKeeper as anyone could with an open ACL: no leader published it. */
+    private void plantDead(String host, long epoch) throws Exception {
+        Verdict classified = io.hostwatch.service.testing.FencingSamples.verdict(State.DEAD, true, null);
+        Verdict v = new Verdict(GROUP, host, classified.address(), State.DEAD, classified.reason(), Instant.now(),
+                true, Instant.now(), "inc-planted", epoch, classified.evidence(), Instant.now());
+        detector.create().creatingParentsIfNeeded().forPath(io.hostwatch.schema.ZkPaths.verdict(v.id()),
+                io.hostwatch.schema.Json.write(v));
+    }
+
+    @Test
+    void aPlantedVerdictNeverReachesTheBmc() throws Exception {
+        Instance a = instance();
+        long epoch = a.lead();
+        plantDead("live1", epoch);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+                .until(() -> bmc.calls.isEmpty() && record("live1").isEmpty());
     }
 
     private Optional<FencingAction> record(String host) {
@@ -185,6 +208,7 @@ class FencerIT {
                 .isEqualTo(FencingAction.Status.PENDING);
         a.leader.set(false);
         long epochB = b.lead();
+        publishDead("node1", "inc-1", epochB); // b's detector judges the member and publishes it under its epoch
         release.countDown(); // a's call goes through now; a can no longer record its outcome
         await().atMost(Duration.ofSeconds(20)).until(() -> record("node1")
                 .map(r -> r.status() == FencingAction.Status.CONFIRMED).orElse(false));
