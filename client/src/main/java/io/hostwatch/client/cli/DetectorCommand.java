@@ -71,6 +71,13 @@ public final class DetectorCommand implements Callable<Integer> {
                         + "  (release: hostwatch brake release " + b.getKey() + ")");
             }
         }
+        JsonNode refused = d.path("refusedRegistrations");
+        if (refused.isObject()) {
+            for (Map.Entry<String, JsonNode> r : refused.properties()) {
+                line(out, "refused", ServiceClient.oneLine(r.getKey()) + ": " + ServiceClient.oneLine(r.getValue()
+                        .asText()));
+            }
+        }
         out.flush();
         return ExitCodes.OK;
     }
