@@ -75,9 +75,9 @@ class OutOfBandFencingIT {
         NetnsHost gateway = lab.addGateway();
         zk = ZooKeeperServers.start();
         lab.onClose(zk);
-        fenceBmc = bmc("fence");
-        offBmc = bmc("off");
-        brakeBmc = bmc("brake");
+        fenceBmc = bmc(lab, "fence");
+        offBmc = bmc(lab, "off");
+        brakeBmc = bmc(lab, "brake");
         redfish = RedfishStub.start(DIR.resolve("redfish"));
         lab.onClose(redfish);
         unreachablePort = IpmiSimulator.freeUdpPort();
@@ -99,15 +99,20 @@ class OutOfBandFencingIT {
      * A BMC simulator whose power-off takes down the namespace named in its {@code namespace} file
      * (written once the scenario has made its hosts): bridge port down, every process killed.
      */
-    private static IpmiSimulator bmc(String name) {
-        IpmiSimulator sim = IpmiSimulator.start(DIR.resolve("bmc-" + name),
+    static IpmiSimulator bmc(NetnsLab lab, String name) {
+        return bmc(lab, DIR.resolve("bmc-" + name));
+    }
+
+    /** As {@link #bmc(NetnsLab, String)}, in {@code dir}. */
+    static IpmiSimulator bmc(NetnsLab lab, Path dir) {
+        IpmiSimulator sim = IpmiSimulator.start(dir,
                 "if [ -s \"$dir/namespace\" ]; then ip link set \"$(cat \"$dir/link\")\" down; "
                         + "ip netns pids \"$(cat \"$dir/namespace\")\" | xargs -r kill -9; fi");
         lab.onClose(sim);
         return sim;
     }
 
-    private static void wire(IpmiSimulator sim, NetnsHost host) throws IOException {
+    static void wire(IpmiSimulator sim, NetnsHost host) throws IOException {
         Path dir = sim.passwordFile().getParent();
         Files.writeString(dir.resolve("link"), host.rootLink());
         Files.writeString(dir.resolve("namespace"), host.namespace());
@@ -168,7 +173,7 @@ class OutOfBandFencingIT {
     }
 
     /** The victim's stand-in workload: a process in its namespace that only a power-off ends. */
-    private static Process workload(Member victim) throws IOException {
+    static Process workload(Member victim) throws IOException {
         List<String> cmd = new java.util.ArrayList<>(victim.net().exec());
         cmd.addAll(List.of("sleep", "600"));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
@@ -176,7 +181,7 @@ class OutOfBandFencingIT {
     }
 
     /** Samples the victim's verdict: an actionable verdict while the workload runs is a violation. */
-    private static final class WorkloadGuard implements AutoCloseable {
+    static final class WorkloadGuard implements AutoCloseable {
         final List<String> violations = new CopyOnWriteArrayList<>();
         private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
 
@@ -197,7 +202,7 @@ class OutOfBandFencingIT {
     }
 
     /** The double fault: the network fails and the agent crashes; the workload keeps running. */
-    private static void networkFailureAndAgentCrash(Member victim) {
+    static void networkFailureAndAgentCrash(Member victim) {
         victim.net().pullCable();
         victim.agent().kill9();
     }

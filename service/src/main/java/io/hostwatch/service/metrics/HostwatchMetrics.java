@@ -58,7 +58,7 @@ public final class HostwatchMetrics {
                 .register(registry);
         this.fencingActions = Counter.builder()
                 .name("hostwatch_fencing_actions")
-                .help("Out-of-band fencing runs against a BMC finished by this instance while it led, by method and "
+                .help("Out-of-band fencing runs against a BMC started by this instance as leader, by method and "
                         + "outcome (confirmed: powered off and confirmed; already_off: the BMC reported the power "
                         + "off, nothing sent; failed: no answer, refused or not confirmed, retried)")
                 .labelNames("method", "outcome")
