@@ -282,7 +282,8 @@ class FencingFailoverIT {
                 assertThat(done.path("attempts").asInt()).isEqualTo(2);
                 assertThat(done.path("alreadyOff").asBoolean()).as("an earlier attempt may have sent it").isFalse();
                 // Sent by the old leader (unrecorded: it was frozen) or by the new one, never by both.
-                assertThat(done.path("powerOffSent").asInt()).isEqualTo(lands ? 0 : 1);
+                assertThat(done.path("powerOffSent").asInt()).as("power-offs recorded (%s); BMC calls %s", done,
+                        bmc.calls()).isEqualTo(lands ? 0 : 1);
 
                 // The old leader, resumed, steps down and sends nothing more.
                 await("the old leader steps down").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
