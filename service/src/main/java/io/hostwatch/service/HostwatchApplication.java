@@ -206,7 +206,7 @@ public class HostwatchApplication extends Application<HostwatchConfiguration> {
                 environment.getObjectMapper())).addMappingForUrlPatterns(
                         java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), true, "/v1/groups/*");
         environment.jersey().register(new DetectorResource(detector, security.status(), zkSecurity.status()));
-        environment.jersey().register(new EnrollmentResource(new EnrollmentStore(curator.client(), acls)));
+        environment.jersey().register(new EnrollmentResource(new EnrollmentStore(curator.client(), acls), clock));
         environment.jersey().register(new HistoryResource(view, new VerdictHistory(curator.client(),
                 zk.connectionTimeout.toJavaDuration().multipliedBy(2)),
                 curator.client().getZookeeperClient()::isConnected));

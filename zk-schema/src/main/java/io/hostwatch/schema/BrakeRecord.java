@@ -19,11 +19,17 @@ import java.time.Instant;
  * @param releasedBy who released it ({@code user@project}, {@code cert:SUBJECT} or {@code anonymous})
  * @param seal a release's proof that the service's release path wrote it (an HMAC keyed from the
  *             service identity's private key, base64url); absent without ZooKeeper TLS
+ * @param releaseRequestId the id of the request that released it ({@code req-UUID}); null in older records
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record BrakeRecord(String group, boolean engaged, Instant engagedAt, int lost, int members, String reason,
-                          Instant releasedAt, String releasedBy, String seal) {
+                          Instant releasedAt, String releasedBy, String seal, String releaseRequestId) {
+    public BrakeRecord(String group, boolean engaged, Instant engagedAt, int lost, int members, String reason,
+                       Instant releasedAt, String releasedBy, String seal) {
+        this(group, engaged, engagedAt, lost, members, reason, releasedAt, releasedBy, seal, null);
+    }
+
     public BrakeRecord(String group, boolean engaged, Instant engagedAt, int lost, int members, String reason,
                        Instant releasedAt, String releasedBy) {
         this(group, engaged, engagedAt, lost, members, reason, releasedAt, releasedBy, null);
@@ -32,5 +38,11 @@ public record BrakeRecord(String group, boolean engaged, Instant engagedAt, int 
     public BrakeRecord(String group, boolean engaged, Instant engagedAt, int lost, int members, String reason,
                        Instant releasedAt) {
         this(group, engaged, engagedAt, lost, members, reason, releasedAt, null, null);
+    }
+
+    /** The operator's release, as an {@link OperatorAction}; null when it was never released. */
+    public OperatorAction releaseAction() {
+        return releasedAt == null ? null
+                : new OperatorAction(OperatorAction.BRAKE_RELEASE, releasedBy, releaseRequestId, releasedAt);
     }
 }

@@ -28,6 +28,10 @@ import java.time.Instant;
  * @param fenceAfterMillis the member's declared self-fence deadline as last registered, kept so
  *                         that a leader that never saw the registration computes the same
  *                         {@code safeToRecoverAt}; absent when the member declared none
+ * @param operatorAction the operator's call that brought the member into this state, holds and
+ *                       actionability (maintenance on or off, brake release), carried while they
+ *                       last and so kept in the history entry of that transition; absent when the
+ *                       transition was the detector's own judgement
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -45,7 +49,8 @@ public record Verdict(
         Evidence evidence,
         Instant updatedAt,
         java.util.List<String> holds,
-        Long fenceAfterMillis) {
+        Long fenceAfterMillis,
+        OperatorAction operatorAction) {
 
     /** Hold: the group's mass-failure brake is engaged. */
     public static final String HOLD_BRAKE = "BRAKE";
@@ -63,6 +68,13 @@ public record Verdict(
 
     public Verdict(String group, String host, String address, State state, String reason, Instant since,
                    boolean actionable, Instant safeToRecoverAt, String incarnation, long epoch, Evidence evidence,
+                   Instant updatedAt, java.util.List<String> holds, Long fenceAfterMillis) {
+        this(group, host, address, state, reason, since, actionable, safeToRecoverAt, incarnation, epoch, evidence,
+                updatedAt, holds, fenceAfterMillis, null);
+    }
+
+    public Verdict(String group, String host, String address, State state, String reason, Instant since,
+                   boolean actionable, Instant safeToRecoverAt, String incarnation, long epoch, Evidence evidence,
                    Instant updatedAt, java.util.List<String> holds) {
         this(group, host, address, state, reason, since, actionable, safeToRecoverAt, incarnation, epoch, evidence,
                 updatedAt, holds, null);
@@ -73,6 +85,12 @@ public record Verdict(
                    Instant updatedAt) {
         this(group, host, address, state, reason, since, actionable, safeToRecoverAt, incarnation, epoch, evidence,
                 updatedAt, null);
+    }
+
+    /** This verdict with {@code operatorAction} set (null clears it). */
+    public Verdict withOperatorAction(OperatorAction action) {
+        return new Verdict(group, host, address, state, reason, since, actionable, safeToRecoverAt, incarnation, epoch,
+                evidence, updatedAt, holds, fenceAfterMillis, action);
     }
 
     public MemberId id() {

@@ -54,10 +54,34 @@ class JsonFixturesTest {
     static final BrakeRecord BRAKE = new BrakeRecord("compute", false, Instant.parse("2026-11-24T12:00:00Z"), 3, 5,
             "released by cert:CN=oncall,O=Example", Instant.parse("2026-11-24T12:05:00Z"), "cert:CN=oncall,O=Example");
 
+    /** Set by one call and ended by another (the end also moved {@code expiresAt} to it). */
+    static final Maintenance MAINTENANCE_V2 = new Maintenance("compute", "host1", "kernel upgrade",
+            Instant.parse("2026-11-24T12:00:00Z"), Instant.parse("2026-11-24T14:00:00Z"), "hw-operator@admin",
+            Instant.parse("2026-11-24T12:00:00Z"), "req-7c1e6a52-3f0b-4c4e-9d55-0a6f1c2b9e11", null)
+            .endedBy(new OperatorAction(OperatorAction.MAINTENANCE_OFF, "cert:CN=oncall,O=Example",
+                    "req-0b9d4f3e-6a21-4d7c-8e10-5f2a7c9d3b44", Instant.parse("2026-11-24T13:10:00Z")));
+
+    static final BrakeRecord BRAKE_V2 = new BrakeRecord("compute", false, Instant.parse("2026-11-24T12:00:00Z"), 3,
+            5, "released by cert:CN=oncall,O=Example", Instant.parse("2026-11-24T12:05:00Z"),
+            "cert:CN=oncall,O=Example", null, "req-5d2c8b71-9e44-4a0f-b6c3-1e7a2f8d0c55");
+
+    /** A verdict made actionable again by an operator's brake release. */
+    static final Verdict VERDICT_V2 = VERDICT.withOperatorAction(new OperatorAction(OperatorAction.BRAKE_RELEASE,
+            "hw-operator@admin", "req-5d2c8b71-9e44-4a0f-b6c3-1e7a2f8d0c55", Instant.parse("2026-11-24T12:00:07Z")));
+
+    static final EnrollmentRecord ENROLLMENT = new EnrollmentRecord("compute", "host1", "hw-operator@admin",
+            Instant.parse("2026-11-20T09:30:00Z"), "req-3a6f0e2d-1b7c-4f88-a9d4-6c2e0b5f7a13",
+            new OperatorAction(OperatorAction.DECOMMISSION, "hw-operator@admin",
+                    "req-9e1b7d4c-2a5f-4c36-8b0e-7d3f6a1c2e98", Instant.parse("2026-11-24T12:30:00Z")));
+
     static Stream<Arguments> fixtures() {
         return Stream.of(
                 Arguments.of("maintenance-v1", Maintenance.class, MAINTENANCE),
+                Arguments.of("maintenance-v2", Maintenance.class, MAINTENANCE_V2),
                 Arguments.of("brake-record-v1", BrakeRecord.class, BRAKE),
+                Arguments.of("brake-record-v2", BrakeRecord.class, BRAKE_V2),
+                Arguments.of("verdict-v2", Verdict.class, VERDICT_V2),
+                Arguments.of("enrollment-record-v1", EnrollmentRecord.class, ENROLLMENT),
                 Arguments.of("member-registration-v1", MemberRegistration.class, REGISTRATION),
                 Arguments.of("member-registration-v2", MemberRegistration.class, REGISTRATION_V2),
                 Arguments.of("verdict-v1", Verdict.class, VERDICT),
@@ -103,6 +127,14 @@ class JsonFixturesTest {
                     .as("truncated to %d of %d bytes", length, bytes.length)
                     .isInstanceOf(CorruptRecordException.class);
         }
+    }
+
+    @Test
+    void maintenanceEndedByACallIsNoLongerInForceEvenForReadersOfExpiresAtAlone() {
+        assertThat(MAINTENANCE_V2.inForce(Instant.parse("2026-11-24T13:00:00Z"))).isFalse();
+        assertThat(MAINTENANCE_V2.expiresAt()).isEqualTo(MAINTENANCE_V2.ended().at());
+        assertThat(MAINTENANCE.inForce(Instant.parse("2026-11-24T13:00:00Z"))).isTrue();
+        assertThat(MAINTENANCE.setAction().requestId()).isNull();
     }
 
     @Test

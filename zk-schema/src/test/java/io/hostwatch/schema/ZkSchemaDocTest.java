@@ -89,7 +89,8 @@ class ZkSchemaDocTest {
     static Stream<Class<?>> storedRecords() {
         return Stream.of(MemberRegistration.class, Verdict.class, EpochRecord.class, Evidence.class,
                 Evidence.Heartbeat.class, Evidence.Ping.class, Evidence.Storage.class, Maintenance.class,
-                BrakeRecord.class, NovaAction.class, Evidence.Power.class, FencingAction.class);
+                BrakeRecord.class, NovaAction.class, Evidence.Power.class, FencingAction.class, OperatorAction.class,
+                EnrollmentRecord.class);
     }
 
     @ParameterizedTest

@@ -70,8 +70,11 @@ public final class EnrollCommand implements Callable<Integer> {
             } else {
                 JsonNode answer = ServiceClient.tree(client.put(path, Map.of()));
                 String identity = answer.path("identity").asText("");
-                out.println(id + ": " + (answer.path("created").asBoolean() ? "enrolled" : "already enrolled")
-                        + (identity.isEmpty() ? " (no TLS: any client may register it)" : " for " + identity));
+                String by = answer.path("setBy").asText("");
+                out.println(ServiceClient.oneLine(id + ": " + (answer.path("created").asBoolean() ? "enrolled"
+                        : "already enrolled") + (identity.isEmpty() ? " (no TLS: any client may register it)"
+                        : " for " + identity) + (by.isEmpty() ? "" : ", by " + by + " ("
+                        + answer.path("requestId").asText("-") + ")")));
             }
         }
         out.flush();

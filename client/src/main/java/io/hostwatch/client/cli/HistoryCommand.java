@@ -71,7 +71,9 @@ public final class HistoryCommand implements Callable<Integer> {
             Verdict v = ServiceClient.read(t.toString(), Verdict.class);
             actionable |= v.actionable();
             table.row(List.of(VerdictText.time(v.updatedAt() != null ? v.updatedAt() : v.since()),
-                    VerdictText.shortState(v), Long.toString(v.epoch()), v.reason() == null ? "-" : v.reason()),
+                    VerdictText.shortState(v), Long.toString(v.epoch()), (v.reason() == null ? "-" : v.reason())
+                            + (v.operatorAction() == null ? "" : " [" + VerdictText.operatorAction(v.operatorAction())
+                            + "]")),
                     Arrays.asList(null, style.code(v.state(), v.actionable())));
         }
         if (table.isEmpty()) {

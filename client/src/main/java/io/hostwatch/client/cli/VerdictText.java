@@ -1,6 +1,7 @@
 package io.hostwatch.client.cli;
 
 import io.hostwatch.schema.Evidence;
+import io.hostwatch.schema.OperatorAction;
 import io.hostwatch.schema.Verdict;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -75,6 +76,12 @@ final class VerdictText {
         return v.holds() == null ? List.of() : v.holds();
     }
 
+    /** An operator's call as one line: {@code MAINTENANCE_ON by hw-operator@admin at ... (req-...)}; escaped by the caller. */
+    static String operatorAction(OperatorAction a) {
+        return (a.action() == null ? "operator call" : a.action()) + " by " + (a.by() == null ? "?" : a.by())
+                + (a.at() == null ? "" : " at " + time(a.at())) + (a.requestId() == null ? "" : " (" + a.requestId() + ")");
+    }
+
     /** The full verdict with its evidence, for {@code member}. */
     static void printDetail(PrintWriter out, Verdict v, Style style, Instant now) {
         out.println(style.bold(v.group() + "/" + v.host()) + "  "
@@ -88,6 +95,9 @@ final class VerdictText {
             field(out, "safe to recover", time(v.safeToRecoverAt()));
         }
         field(out, "updated", since(v.updatedAt(), now));
+        if (v.operatorAction() != null) {
+            field(out, "caused by", operatorAction(v.operatorAction()));
+        }
         Evidence e = v.evidence();
         if (e == null) {
             out.println("evidence: none recorded yet");

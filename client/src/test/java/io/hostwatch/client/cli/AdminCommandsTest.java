@@ -131,6 +131,22 @@ class AdminCommandsTest {
     }
 
     @Test
+    void historyAndMemberNameTheOperatorCallThatCausedATransitionEscaped() {
+        String action = ",\"operatorAction\":{\"action\":\"MAINTENANCE_ON\",\"by\":\"hw-operator@admin\\u001b[2J\","
+                + "\"requestId\":\"req-1\",\"at\":\"2026-11-24T12:04:00Z\"}}";
+        String caused = VERDICT_DEAD.substring(0, VERDICT_DEAD.lastIndexOf('}')) + action;
+        stub.answer("GET /v1/groups/compute/members/h2/history?limit=20", 200,
+                "{\"group\":\"compute\",\"host\":\"h2\",\"transitions\":[" + caused + "]}")
+                .answer("GET /v1/groups/compute/members/h2", 200, caused);
+        assertThat(run("history", "compute", "h2", "--limit", "20")).isZero();
+        assertThat(lines().get(1)).endsWith("[MAINTENANCE_ON by hw-operator@admin\\u001b[2J at 2026-11-24T12:04:00Z (req-1)]");
+        out.getBuffer().setLength(0);
+        assertThat(run("member", "compute", "h2")).isZero();
+        assertThat(out.toString()).contains("caused by        MAINTENANCE_ON by hw-operator@admin\\u001b[2J at "
+                + "2026-11-24T12:04:00Z (req-1)").doesNotContain("\u001b[2J");
+    }
+
+    @Test
     void maintenanceOnPutsReasonAndDurationOffDeletes() {
         stub.answer("PUT /v1/groups/compute/members/h1/maintenance", 200, "{\"group\":\"compute\",\"host\":\"h1\","
                         + "\"reason\":\"kernel upgrade\",\"since\":\"2026-11-24T12:00:00Z\","

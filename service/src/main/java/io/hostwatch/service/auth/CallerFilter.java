@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * {@code WWW-Authenticate}) without valid credentials, 403 without the permission the request
  * needs, 503 when credentials cannot be checked now; otherwise passes the request on with the
  * caller as its user principal, so {@code @RolesAllowed} and resources see it. Every request that
- * is not a read is logged on {@code hostwatch.audit} with its caller and outcome.
+ * is not a read is logged on {@code hostwatch.audit} with its caller, outcome and request id. Every
+ * request gets an id ({@code req-UUID}, as OpenStack services give theirs), answered in
+ * {@code X-OpenStack-Request-Id}; the records an operator's call changes keep it with the caller.
  */
 public final class CallerFilter implements Filter {
     /** The most of a refused request's body that is read to keep its connection usable. */
@@ -33,6 +36,10 @@ public final class CallerFilter implements Filter {
 
     /** Request attribute holding the {@link Caller}. */
     public static final String CALLER = Caller.class.getName();
+    /** Request attribute holding the request id. */
+    public static final String REQUEST_ID = CallerFilter.class.getName() + ".requestId";
+    /** The answer header carrying the request id, as OpenStack's services name it. */
+    public static final String REQUEST_ID_HEADER = "X-OpenStack-Request-Id";
     private static final Logger AUDIT = LoggerFactory.getLogger("hostwatch.audit");
 
     private final CallerIdentifier identifier;
@@ -43,6 +50,11 @@ public final class CallerFilter implements Filter {
         this.identifier = identifier;
         this.authorizer = authorizer;
         this.rules = rules;
+    }
+
+    /** The id this filter gave a request, or null when it did not pass here. */
+    public static String requestId(HttpServletRequest request) {
+        return request.getAttribute(REQUEST_ID) instanceof String id ? id : null;
     }
 
     /** The caller of a request that passed this filter, or null. */
@@ -57,6 +69,9 @@ public final class CallerFilter implements Filter {
         HttpServletResponse response = (HttpServletResponse) res;
         String method = request.getMethod();
         String path = path(request);
+        String requestId = "req-" + UUID.randomUUID();
+        request.setAttribute(REQUEST_ID, requestId);
+        response.setHeader(REQUEST_ID_HEADER, requestId);
         String needed = rules.required(method, path);
         if (needed == null) {
             chain.doFilter(req, res);
@@ -66,15 +81,15 @@ public final class CallerFilter implements Filter {
         try {
             found = identifier.identify(request);
         } catch (AuthenticationException e) {
-            AUDIT.warn("{} {} from {}: credentials not checked: {}", method, LogText.escape(path),
-                    request.getRemoteAddr(), LogText.escape(e.getMessage()));
+            AUDIT.warn("{} {} from {}: credentials not checked: {} ({})", method, LogText.escape(path),
+                    request.getRemoteAddr(), LogText.escape(e.getMessage()), requestId);
             error(request, response, 503, "cannot check credentials now: " + e.getMessage());
             return;
         }
         if (found.isEmpty()) {
             if (!isRead(method)) {
-                AUDIT.info("{} {} from {}: 401 (no valid credentials)", method, LogText.escape(path),
-                        request.getRemoteAddr());
+                AUDIT.info("{} {} from {}: 401 (no valid credentials) ({})", method, LogText.escape(path),
+                        request.getRemoteAddr(), requestId);
             }
             String challenge = identifier.challenge();
             if (challenge != null) {
@@ -86,8 +101,8 @@ public final class CallerFilter implements Filter {
         }
         Caller caller = found.get();
         if (!authorizer.authorize(caller, needed, null)) {
-            AUDIT.info("{} {} by {} from {}: 403 (needs the {} permission)", method, LogText.escape(path),
-                    LogText.escape(caller.audit()), request.getRemoteAddr(), needed);
+            AUDIT.info("{} {} by {} from {}: 403 (needs the {} permission) ({})", method, LogText.escape(path),
+                    LogText.escape(caller.audit()), request.getRemoteAddr(), needed, requestId);
             error(request, response, 403, caller.audit() + " may not " + (Roles.READER.equals(needed) ? "read" : "change")
                     + " this: it needs the " + needed + " permission (see auth.* in the configuration)");
             return;
@@ -95,8 +110,8 @@ public final class CallerFilter implements Filter {
         request.setAttribute(CALLER, caller);
         chain.doFilter(new Authenticated(request, caller, authorizer), res);
         if (!isRead(method)) {
-            AUDIT.info("{} {} by {} from {}: {}", method, LogText.escape(path), LogText.escape(caller.audit()),
-                    request.getRemoteAddr(), response.getStatus());
+            AUDIT.info("{} {} by {} from {}: {} ({})", method, LogText.escape(path), LogText.escape(caller.audit()),
+                    request.getRemoteAddr(), response.getStatus(), requestId);
         }
     }
 

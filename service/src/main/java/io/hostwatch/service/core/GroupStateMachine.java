@@ -4,6 +4,7 @@ import io.hostwatch.schema.BrakeRecord;
 import io.hostwatch.schema.Evidence;
 import io.hostwatch.schema.FencingAction;
 import io.hostwatch.schema.Maintenance;
+import io.hostwatch.schema.OperatorAction;
 import io.hostwatch.schema.MemberId;
 import io.hostwatch.schema.MemberRegistration;
 import io.hostwatch.schema.SignalStatus;
@@ -110,6 +111,8 @@ public final class GroupStateMachine {
     private long graceUntil;
     private boolean graceWakeAsked;
     private long timerWake = Long.MAX_VALUE;
+    /** The operator's call being handled (maintenance, brake release): transitions it causes record it. */
+    private OperatorAction cause;
 
     /**
      * A machine for {@code group} in the term {@code epoch}; members already missing are judged
@@ -291,11 +294,16 @@ public final class GroupStateMachine {
         if (m == null || !connected) {
             return drain();
         }
-        if (m.present) {
-            ensureRunning(m, null);
-        } else if (m.published != null) {
-            reclassify(m);
-            judge(m);
+        cause = mark == null ? null : mark.ended() != null ? mark.ended() : mark.setAction();
+        try {
+            if (m.present) {
+                ensureRunning(m, null);
+            } else if (m.published != null) {
+                reclassify(m);
+                judge(m);
+            }
+        } finally {
+            cause = null;
         }
         return drain();
     }
@@ -350,7 +358,12 @@ public final class GroupStateMachine {
         if (wasEngaged && !brakeEngaged()) {
             brake.reset(group);
             if (connected) {
-                reclassifyWhere(v -> hasHold(v, Verdict.HOLD_BRAKE));
+                cause = record == null ? null : record.releaseAction();
+                try {
+                    reclassifyWhere(v -> hasHold(v, Verdict.HOLD_BRAKE));
+                } finally {
+                    cause = null;
+                }
             }
         }
         return drain();
@@ -639,6 +652,7 @@ public final class GroupStateMachine {
     }
 
     private void publish(Member m, Verdict next) {
+        next = withOperatorAction(m.published, next);
         out.add(new Effect.Publish(next, m.published, m.lossSeen ? m.lostAt : Effect.UNKNOWN));
         m.published = next;
         m.inherited = false;
@@ -646,6 +660,27 @@ public final class GroupStateMachine {
             timers.add(new Timer(m.lostAt + rules.settleMillis(), m.id));
             askWake();
         }
+    }
+
+    /**
+     * {@code next} with the operator's call that caused it: a transition (state, actionability or
+     * holds change, as the history counts them) made while handling an operator's call records that
+     * call; one made by the detector's own judgement records none; a verdict that is no transition
+     * keeps the call of the transition that led to it, so a history entry written for a later
+     * verdict of the same transition still names it.
+     */
+    private Verdict withOperatorAction(Verdict prev, Verdict next) {
+        boolean transition = prev == null || prev.state() != next.state() || prev.actionable() != next.actionable()
+                || !Objects.equals(holdsOf(prev), holdsOf(next));
+        if (transition) {
+            return Objects.equals(next.operatorAction(), cause) ? next : next.withOperatorAction(cause);
+        }
+        return prev.operatorAction() == null || next.operatorAction() != null ? next
+                : next.withOperatorAction(prev.operatorAction());
+    }
+
+    private static List<String> holdsOf(Verdict v) {
+        return v.holds() == null ? List.of() : v.holds();
     }
 
     /** Asks for a wake at the earliest timer unless one at or before it is already asked for. */

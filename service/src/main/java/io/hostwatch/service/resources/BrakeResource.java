@@ -1,6 +1,8 @@
 package io.hostwatch.service.resources;
 
 import io.hostwatch.schema.BrakeRecord;
+import io.hostwatch.schema.OperatorAction;
+import jakarta.servlet.http.HttpServletRequest;
 import io.hostwatch.service.auth.LogText;
 import io.hostwatch.service.auth.Roles;
 import jakarta.annotation.security.RolesAllowed;
@@ -68,14 +70,15 @@ public final class BrakeResource {
 
     @DELETE
     @RolesAllowed(Roles.OPERATOR)
-    public BrakeRecord release(@PathParam("group") String group, @Context SecurityContext security) {
+    public BrakeRecord release(@PathParam("group") String group, @Context SecurityContext security,
+                               @Context HttpServletRequest http) {
         ApiErrors.group(group);
-        String by = Callers.who(security);
-        BrakeRecord released = store.releaseBrake(current(group).orElse(null), clock.instant(), by);
+        OperatorAction action = Callers.action(OperatorAction.BRAKE_RELEASE, security, http, clock.instant());
+        BrakeRecord released = store.releaseBrake(current(group).orElse(null), action);
         if (released == null) {
             throw ApiErrors.error(Response.Status.CONFLICT, "the brake of group '" + group + "' is not engaged");
         }
-        LOG.warn("brake of group {} released by {}", group, LogText.escape(by));
+        LOG.warn("brake of group {} released by {} ({})", group, LogText.escape(action.by()), action.requestId());
         return released;
     }
 }

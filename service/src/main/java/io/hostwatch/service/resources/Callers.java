@@ -1,7 +1,11 @@
 package io.hostwatch.service.resources;
 
+import io.hostwatch.schema.OperatorAction;
 import io.hostwatch.service.auth.Caller;
+import io.hostwatch.service.auth.CallerFilter;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.core.SecurityContext;
+import java.time.Instant;
 
 /** Who made a request, in the form the records and the audit log keep. */
 final class Callers {
@@ -14,5 +18,15 @@ final class Callers {
             return c.audit();
         }
         return Caller.anonymous().audit();
+    }
+
+    /** The request's id ({@code req-UUID}) that {@link CallerFilter} gave it; null when unknown. */
+    static String requestId(HttpServletRequest request) {
+        return request == null ? null : CallerFilter.requestId(request);
+    }
+
+    /** The operator's call as the records keep it. */
+    static OperatorAction action(String action, SecurityContext security, HttpServletRequest request, Instant at) {
+        return new OperatorAction(action, who(security), requestId(request), at);
     }
 }

@@ -1,5 +1,6 @@
 package io.hostwatch.service.resources;
 
+import io.hostwatch.schema.EnrollmentRecord;
 import io.hostwatch.schema.MemberId;
 import io.hostwatch.service.api.Enrollment;
 import io.hostwatch.service.auth.LogText;
@@ -16,13 +17,16 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET|PUT|DELETE /v1/groups/{group}/members/{host}/enrollment}: an operator enrolls a host
  * (creates its node with CREATE/DELETE for that host's identity, docs/security.md) or removes
- * it. Idempotent; a bad name changes nothing.
+ * it. Idempotent; a bad name changes nothing. The enrollment node keeps who enrolled the host, when
+ * and in which request ({@link EnrollmentRecord}).
  */
 @Path("/v1/groups/{group}/members/{host}/enrollment")
 @Produces(MediaType.APPLICATION_JSON)
@@ -31,9 +35,15 @@ public final class EnrollmentResource {
     private static final Logger LOG = LoggerFactory.getLogger(EnrollmentResource.class);
 
     private final EnrollmentStore store;
+    private final Clock clock;
 
     public EnrollmentResource(EnrollmentStore store) {
+        this(store, Clock.systemUTC());
+    }
+
+    public EnrollmentResource(EnrollmentStore store, Clock clock) {
         this.store = store;
+        this.clock = clock;
     }
 
     @GET
@@ -42,29 +52,33 @@ public final class EnrollmentResource {
         if (!store.isEnrolled(id)) {
             throw ApiErrors.error(Response.Status.NOT_FOUND, "host " + id + " is not enrolled");
         }
-        return new Enrollment(id.group(), id.host(), store.identity(id), false);
+        return Enrollment.of(id, store.identity(id), false, store.record(id).orElse(null));
     }
 
     @PUT
     @RolesAllowed(Roles.OPERATOR)
     public Response put(@PathParam("group") String group, @PathParam("host") String host,
-                        @Context SecurityContext security) {
+                        @Context SecurityContext security, @Context HttpServletRequest http) {
         MemberId id = ApiErrors.member(group, host);
-        boolean created = store.enroll(id);
-        LOG.info("{} {} by {}", id, created ? "enrolled" : "enrolled again", LogText.escape(Callers.who(security)));
-        Enrollment body = new Enrollment(id.group(), id.host(), store.identity(id), created);
+        EnrollmentRecord record = new EnrollmentRecord(id.group(), id.host(), Callers.who(security), clock.instant(),
+                Callers.requestId(http), null);
+        boolean created = store.enroll(id, record);
+        LOG.info("{} {} by {} ({})", id, created ? "enrolled" : "enrolled again", LogText.escape(record.setBy()),
+                record.requestId());
+        Enrollment body = Enrollment.of(id, store.identity(id), created, record);
         return Response.status(created ? Response.Status.CREATED : Response.Status.OK).entity(body).build();
     }
 
     @DELETE
     @RolesAllowed(Roles.OPERATOR)
     public Response delete(@PathParam("group") String group, @PathParam("host") String host,
-                           @Context SecurityContext security) {
+                           @Context SecurityContext security, @Context HttpServletRequest http) {
         MemberId id = ApiErrors.member(group, host);
         if (!store.unenroll(id)) {
             throw ApiErrors.error(Response.Status.NOT_FOUND, "host " + id + " is not enrolled");
         }
-        LOG.info("enrollment of {} removed by {}", id, LogText.escape(Callers.who(security)));
+        LOG.info("enrollment of {} removed by {} ({})", id, LogText.escape(Callers.who(security)),
+                Callers.requestId(http));
         return Response.noContent().build();
     }
 }

@@ -2,6 +2,10 @@ package io.hostwatch.service.resources;
 
 import io.hostwatch.schema.MemberId;
 import io.hostwatch.schema.MemberRegistration;
+import io.hostwatch.schema.OperatorAction;
+import io.hostwatch.service.auth.LogText;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Instant;
 import io.hostwatch.schema.State;
 import io.hostwatch.schema.Verdict;
 import io.hostwatch.service.api.GroupList;
@@ -67,17 +71,18 @@ public final class GroupsResource {
     @Path("/{group}/members/{host}")
     @RolesAllowed(Roles.OPERATOR)
     public Response forget(@PathParam("group") String group, @PathParam("host") String host,
-                           @Context SecurityContext security) {
+                           @Context SecurityContext security, @Context HttpServletRequest http) {
         MemberId id = ApiErrors.member(group, host);
         if (operators == null) {
             throw ApiErrors.error(Response.Status.METHOD_NOT_ALLOWED, "decommissioning is not enabled");
         }
-        return switch (operators.forget(id)) {
+        OperatorAction action = Callers.action(OperatorAction.DECOMMISSION, security, http, Instant.now());
+        return switch (operators.forget(id, action)) {
             case HEARTBEAT_PRESENT -> throw ApiErrors.error(Response.Status.CONFLICT, id
                     + " still has a heartbeat: stop its agent first");
             case UNKNOWN -> throw ApiErrors.error(Response.Status.NOT_FOUND, "unknown member " + id);
             case FORGOTTEN -> {
-                LOG.info("{} decommissioned by {}", id, Callers.who(security));
+                LOG.info("{} decommissioned by {} ({})", id, LogText.escape(action.by()), action.requestId());
                 yield Response.noContent().build();
             }
         };

@@ -1,6 +1,8 @@
 package io.hostwatch.service.resources;
 
 import io.hostwatch.schema.Maintenance;
+import io.hostwatch.schema.OperatorAction;
+import jakarta.servlet.http.HttpServletRequest;
 import io.hostwatch.service.auth.LogText;
 import io.hostwatch.service.auth.Roles;
 import jakarta.annotation.security.RolesAllowed;
@@ -31,7 +33,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET|PUT|DELETE /v1/groups/{group}/members/{host}/maintenance}. Only a known member can be
- * put in maintenance; a bad name, an unknown member or a bad body changes nothing.
+ * put in maintenance; a bad name, an unknown member or a bad body changes nothing. Setting it
+ * records the caller and the request ({@code setBy}, {@code setAt}, {@code requestId}); ending it
+ * keeps the record with the ending call in {@code ended}, so the leader's verdict (and its history
+ * entry) names who ended it.
  */
 @Path("/v1/groups/{group}/members/{host}/maintenance")
 @Produces(MediaType.APPLICATION_JSON)
@@ -53,15 +58,16 @@ public final class MaintenanceResource {
     @GET
     public Maintenance get(@PathParam("group") String group, @PathParam("host") String host) {
         MemberId id = known(group, host);
-        return view.maintenance(id).orElseThrow(() -> ApiErrors.error(Response.Status.NOT_FOUND,
-                "member " + id + " is not in maintenance"));
+        return view.maintenance(id).filter(m -> m.ended() == null).orElseThrow(() -> ApiErrors.error(
+                Response.Status.NOT_FOUND, "member " + id + " is not in maintenance"));
     }
 
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.OPERATOR)
     public Maintenance put(@PathParam("group") String group, @PathParam("host") String host,
-                           MaintenanceRequest request, @Context SecurityContext security) {
+                           MaintenanceRequest request, @Context SecurityContext security,
+                           @Context HttpServletRequest http) {
         MemberId id = known(group, host);
         Instant now = clock.instant();
         String reason = request == null || request.reason() == null || request.reason().isBlank()
@@ -84,21 +90,24 @@ public final class MaintenanceResource {
             throw ApiErrors.error(Response.Status.BAD_REQUEST, "expiry " + expiresAt + " is not in the future");
         }
         Maintenance m = new Maintenance(id.group(), id.host(), reason,
-                view.maintenance(id).map(Maintenance::since).orElse(now), expiresAt, Callers.who(security));
+                view.maintenance(id).filter(x -> x.inForce(now)).map(Maintenance::since).orElse(now), expiresAt,
+                Callers.who(security), now, Callers.requestId(http), null);
         store.setMaintenance(m);
-        LOG.info("maintenance of {} set by {}: {}", id, LogText.escape(m.setBy()), LogText.escape(reason));
+        LOG.info("maintenance of {} set by {} ({}): {}", id, LogText.escape(m.setBy()), m.requestId(),
+                LogText.escape(reason));
         return m;
     }
 
     @DELETE
     @RolesAllowed(Roles.OPERATOR)
     public Response delete(@PathParam("group") String group, @PathParam("host") String host,
-                           @Context SecurityContext security) {
+                           @Context SecurityContext security, @Context HttpServletRequest http) {
         MemberId id = known(group, host);
-        if (!store.clearMaintenance(id)) {
+        OperatorAction action = Callers.action(OperatorAction.MAINTENANCE_OFF, security, http, clock.instant());
+        if (!store.endMaintenance(id, action)) {
             throw ApiErrors.error(Response.Status.NOT_FOUND, "member " + id + " is not in maintenance");
         }
-        LOG.info("maintenance of {} ended by {}", id, LogText.escape(Callers.who(security)));
+        LOG.info("maintenance of {} ended by {} ({})", id, LogText.escape(action.by()), action.requestId());
         return Response.noContent().build();
     }
 

@@ -70,7 +70,8 @@ public final class BrakeSeal {
             return released;
         }
         return new BrakeRecord(released.group(), released.engaged(), released.engagedAt(), released.lost(),
-                released.members(), released.reason(), released.releasedAt(), released.releasedBy(), mac(released));
+                released.members(), released.reason(), released.releasedAt(), released.releasedBy(), mac(released),
+                released.releaseRequestId());
     }
 
     /** True for a release written by the service's release path (never for an engaged record). */
@@ -91,8 +92,13 @@ public final class BrakeSeal {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(key);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            for (String field : new String[] {r.group(), String.valueOf(r.engagedAt()), String.valueOf(r.releasedAt()),
-                    r.releasedBy()}) {
+            // the request id is covered once there is one (releases written before it existed verify as before)
+            String[] fields = r.releaseRequestId() == null
+                    ? new String[] {r.group(), String.valueOf(r.engagedAt()), String.valueOf(r.releasedAt()),
+                            r.releasedBy()}
+                    : new String[] {r.group(), String.valueOf(r.engagedAt()), String.valueOf(r.releasedAt()),
+                            r.releasedBy(), r.releaseRequestId()};
+            for (String field : fields) {
                 byte[] b = field.getBytes(StandardCharsets.UTF_8);
                 out.write(b.length >>> 24);
                 out.write(b.length >>> 16);

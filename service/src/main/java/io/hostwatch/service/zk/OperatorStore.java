@@ -4,14 +4,17 @@ import io.hostwatch.schema.BrakeRecord;
 import io.hostwatch.schema.Json;
 import io.hostwatch.schema.Maintenance;
 import io.hostwatch.schema.MemberId;
+import io.hostwatch.schema.OperatorAction;
 import io.hostwatch.schema.ZkPaths;
 import java.time.Instant;
 import java.util.List;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
 
 /**
- * Operator writes that any service instance may make: maintenance marks and brake releases.
+ * Operator writes that any service instance may make: maintenance marks and brake releases, each
+ * recording the operator's call ({@link OperatorAction}: who, which request, when).
  * They are not epoch-guarded (they are an operator's word, not a detector's judgement); the
  * leader sees them through its cache and re-judges the members concerned.
  */
@@ -40,7 +43,30 @@ public final class OperatorStore {
         }
     }
 
-    /** Removes a member's maintenance; returns false when there was none. */
+    /**
+     * Ends a member's maintenance by an operator's call: the record stays, with {@code ended} and
+     * {@code expiresAt} set to the call, so the leader sees who ended it (and the transition it
+     * causes records it). Returns false when there is none or it was ended already; a record
+     * changed at the same moment by another call is not overwritten (an error).
+     */
+    public boolean endMaintenance(MemberId id, OperatorAction action) {
+        String path = ZkPaths.maintenance(id);
+        try {
+            Stat stat = new Stat();
+            Maintenance current = Json.read(client.getData().storingStatIn(stat).forPath(path), Maintenance.class);
+            if (current.ended() != null) {
+                return false;
+            }
+            client.setData().withVersion(stat.getVersion()).forPath(path, Json.write(current.endedBy(action)));
+            return true;
+        } catch (KeeperException.NoNodeException e) {
+            return false;
+        } catch (Exception e) {
+            throw VerdictStore.translate("end the maintenance of " + id, e);
+        }
+    }
+
+    /** Removes a member's maintenance record; returns false when there was none. */
     public boolean clearMaintenance(MemberId id) {
         try {
             client.delete().forPath(ZkPaths.maintenance(id));
@@ -60,6 +86,14 @@ public final class OperatorStore {
      * no instance probes it or reads its slot again. Refused while its heartbeat znode exists.
      */
     public Forget forget(MemberId id) {
+        return forget(id, null);
+    }
+
+    /**
+     * {@link #forget(MemberId)} by an operator's call, which the member's enrollment record keeps
+     * ({@code decommissioned}) while the host stays enrolled.
+     */
+    public Forget forget(MemberId id, OperatorAction action) {
         try {
             if (client.checkExists().forPath(ZkPaths.heartbeat(id)) != null) {
                 return Forget.HEARTBEAT_PRESENT;
@@ -72,6 +106,9 @@ public final class OperatorStore {
                 } catch (KeeperException.NoNodeException none) {
                     // nothing there
                 }
+            }
+            if (any && action != null) {
+                EnrollmentStore.recordDecommission(client, id, action);
             }
             return any ? Forget.FORGOTTEN : Forget.UNKNOWN;
         } catch (Exception e) {
@@ -86,12 +123,17 @@ public final class OperatorStore {
 
     /** Releases an engaged brake on behalf of {@code by} (recorded in the record); null when none was engaged. */
     public BrakeRecord releaseBrake(BrakeRecord current, Instant now, String by) {
+        return releaseBrake(current, new OperatorAction(OperatorAction.BRAKE_RELEASE, by, null, now));
+    }
+
+    /** Releases an engaged brake by an operator's call (recorded in the record); null when none was engaged. */
+    public BrakeRecord releaseBrake(BrakeRecord current, OperatorAction action) {
         if (current == null || !current.engaged()) {
             return null;
         }
+        String by = action.by() == null ? "an operator" : action.by();
         BrakeRecord released = seal.seal(new BrakeRecord(current.group(), false, current.engagedAt(), current.lost(),
-                current.members(), "released by " + (by == null ? "an operator" : by), now,
-                by == null ? "an operator" : by));
+                current.members(), "released by " + by, action.at(), by, null, action.requestId()));
         try {
             // create-or-set: a brake the leader engaged but could not record is released the same way
             client.create().orSetData().creatingParentContainersIfNeeded().forPath(ZkPaths.brake(current.group()),

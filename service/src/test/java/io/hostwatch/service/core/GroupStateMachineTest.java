@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hostwatch.schema.BrakeRecord;
 import io.hostwatch.schema.Evidence;
 import io.hostwatch.schema.Maintenance;
+import io.hostwatch.schema.OperatorAction;
 import io.hostwatch.schema.MemberId;
 import io.hostwatch.schema.MemberRegistration;
 import io.hostwatch.schema.SignalStatus;
@@ -342,6 +343,61 @@ class GroupStateMachineTest {
                     assertThat(x.state()).isEqualTo(State.DEAD);
                     assertThat(x.actionable()).isTrue();
                 });
+    }
+
+    @Test
+    void transitionsCausedByAnOperatorsCallRecordItAndKeepItWhileTheyLast() {
+        GroupStateMachine m = machine(RULES, 1, false);
+        join(m, "a", "b", "c", "d", "e", "f");
+        MemberId a = MemberId.of(G, "a");
+        assertThat(m.verdict(a).orElseThrow().operatorAction()).as("the detector's own judgement").isNull();
+        Maintenance mark = new Maintenance(G, "a", "kernel upgrade", time.instant(), null, "hw-operator@admin",
+                time.instant(), "req-1", null);
+        assertThat(publish(m, m.maintenance(a, mark))).singleElement().satisfies(v -> {
+            assertThat(v.state()).isEqualTo(State.MAINTENANCE);
+            assertThat(v.operatorAction()).isEqualTo(new OperatorAction(OperatorAction.MAINTENANCE_ON,
+                    "hw-operator@admin", "req-1", time.instant()));
+        });
+        // later verdicts of the same transition keep naming it (a history entry may be written for one of them)
+        m.left(reg("a"));
+        time.advance(1_000);
+        List<Verdict> judged = publish(m, m.evidence(a, ping(SignalStatus.Ping.FAIL),
+                storage(SignalStatus.Storage.STALE)));
+        assertThat(judged).isNotEmpty().allSatisfy(v -> assertThat(v.operatorAction().requestId())
+                .isEqualTo("req-1"));
+        // ended by a call: the record is kept, ended, and the transition back names that call
+        OperatorAction offCall = new OperatorAction(OperatorAction.MAINTENANCE_OFF, "cert:CN=oncall", "req-2",
+                time.instant());
+        assertThat(publish(m, m.maintenance(a, mark.endedBy(offCall)))).last().satisfies(v -> {
+            assertThat(v.state()).isEqualTo(State.DEAD);
+            assertThat(v.actionable()).isTrue();
+            assertThat(v.operatorAction()).isEqualTo(offCall);
+        });
+        // the detector's next transition of its own names no call
+        join(m, "a");
+        assertThat(m.verdict(a).orElseThrow().operatorAction()).isNull();
+    }
+
+    @Test
+    void verdictsABrakeReleaseMakesActionableNameTheRelease() {
+        GroupStateMachine m = machine(RULES, 1, false);
+        join(m, "a", "b", "c", "d");
+        dies(m, "a");
+        dies(m, "b");
+        List<Effect> third = m.left(reg("c"));
+        BrakeRecord engaged = of(third, Effect.WriteBrake.class).get(0).record();
+        publish(m, third);
+        publish(m, m.evidence(MemberId.of(G, "c"), ping(SignalStatus.Ping.FAIL), storage(SignalStatus.Storage.STALE)));
+        m.brakeWritten(engaged, true);
+        m.brake(engaged);
+        time.advance(10_000);
+        BrakeRecord released = new BrakeRecord(G, false, engaged.engagedAt(), 3, 4, "released by hw-operator@admin",
+                time.instant(), "hw-operator@admin", null, "req-3");
+        assertThat(publish(m, m.brake(released))).hasSize(3).allSatisfy(v -> {
+            assertThat(v.actionable()).isTrue();
+            assertThat(v.operatorAction()).isEqualTo(new OperatorAction(OperatorAction.BRAKE_RELEASE,
+                    "hw-operator@admin", "req-3", time.instant()));
+        });
     }
 
     @Test

@@ -69,7 +69,7 @@ class DecommissionIT {
                 FakeMember member = new FakeMember(zk.getConnectString(), storage, id, "127.0.0.1");
                 await().atMost(Duration.ofSeconds(30)).until(() -> view.verdict(id)
                         .map(v -> v.state() == State.RUNNING).orElse(false));
-                assertThatThrownBy(() -> rest.forget("g", "m1", null)).isInstanceOfSatisfying(WebApplicationException.class,
+                assertThatThrownBy(() -> rest.forget("g", "m1", null, null)).isInstanceOfSatisfying(WebApplicationException.class,
                         e -> assertThat(e.getResponse().getStatus()).isEqualTo(409));
                 assertThat(view.verdict(id)).isPresent();
 
@@ -77,14 +77,14 @@ class DecommissionIT {
                 await().atMost(Duration.ofSeconds(30)).until(() -> view.verdict(id)
                         .map(v -> v.state() == State.DEAD).orElse(false));
                 assertThat(client.checkExists().forPath(ZkPaths.history(id))).isNotNull();
-                assertThat(rest.forget("g", "m1", null).getStatus()).isEqualTo(204);
+                assertThat(rest.forget("g", "m1", null, null).getStatus()).isEqualTo(204);
 
                 // through several rechecks (300 ms) nothing brings it back, and its slot is not watched
                 await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() ->
                         client.checkExists().forPath(ZkPaths.verdict(id)) == null && view.verdict(id).isEmpty());
                 assertThat(client.checkExists().forPath(ZkPaths.history(id))).isNull();
                 assertThat(observer.tracked()).isZero();
-                assertThatThrownBy(() -> rest.forget("g", "m1", null)).isInstanceOfSatisfying(WebApplicationException.class,
+                assertThatThrownBy(() -> rest.forget("g", "m1", null, null)).isInstanceOfSatisfying(WebApplicationException.class,
                         e -> assertThat(e.getResponse().getStatus()).isEqualTo(404));
             }
         } finally {

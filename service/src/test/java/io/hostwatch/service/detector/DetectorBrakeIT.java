@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.hostwatch.schema.BrakeRecord;
 import io.hostwatch.schema.Json;
 import io.hostwatch.schema.MemberId;
+import io.hostwatch.schema.OperatorAction;
 import io.hostwatch.schema.State;
 import io.hostwatch.schema.Verdict;
 import io.hostwatch.schema.ZkPaths;
@@ -17,6 +18,7 @@ import io.hostwatch.service.testing.TestKeyStores;
 import io.hostwatch.service.zk.BrakeSeal;
 import io.hostwatch.service.zk.ClusterView;
 import io.hostwatch.service.zk.OperatorStore;
+import io.hostwatch.service.zk.VerdictHistory;
 import io.hostwatch.service.zk.VerdictStore;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -101,9 +103,16 @@ class DetectorBrakeIT {
                     if (round == 1) {
                         anyoneElseCannotReleaseIt(client, view);
                     }
-                    assertThat(operators.releaseBrake(view.brake("g").orElseThrow(), clock.instant())).isNotNull();
+                    OperatorAction release = new OperatorAction(OperatorAction.BRAKE_RELEASE, "cert:CN=oncall",
+                            "req-round-" + round, clock.instant());
+                    assertThat(operators.releaseBrake(view.brake("g").orElseThrow(), release)).isNotNull();
                     await("round " + round + " actionable after release").atMost(Duration.ofSeconds(10)).until(() ->
                             HOSTS.subList(0, 3).stream().allMatch(h -> verdict(client, h).actionable()));
+                    // the transition the release caused names it, in the verdict and in its history entry
+                    for (String h : HOSTS.subList(0, 3)) {
+                        assertThat(verdict(client, h).operatorAction()).as(h).isEqualTo(release);
+                        assertThat(newestHistoryEntry(client, h).operatorAction()).as(h).isEqualTo(release);
+                    }
                     members.forEach(FakeMember::close);
                 }
             }
@@ -131,6 +140,16 @@ class DetectorBrakeIT {
             String path = ZkPaths.verdict(MemberId.of("g", host));
             return client.checkExists().forPath(path) == null ? null
                     : Json.read(client.getData().forPath(path), Verdict.class);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Verdict newestHistoryEntry(CuratorFramework client, String host) {
+        try {
+            String path = ZkPaths.history(MemberId.of("g", host));
+            List<String> entries = VerdictHistory.oldestFirst(client.getChildren().forPath(path));
+            return Json.read(client.getData().forPath(path + "/" + entries.get(entries.size() - 1)), Verdict.class);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

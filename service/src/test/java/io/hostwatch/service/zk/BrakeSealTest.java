@@ -52,6 +52,19 @@ class BrakeSealTest {
                 "op", sealed.seal()))).isFalse();
     }
 
+    @Test
+    void theReleasesRequestIdIsSealedAndKept() throws Exception {
+        BrakeSeal seal = BrakeSeal.of(keyStore("service"));
+        BrakeRecord sealed = seal.seal(new BrakeRecord("compute", false, ENGAGED, 3, 4, "released by op",
+                ENGAGED.plusSeconds(5), "op", null, "req-1"));
+        assertThat(sealed.releaseRequestId()).isEqualTo("req-1");
+        assertThat(seal.genuineRelease(Json.read(Json.write(sealed), BrakeRecord.class))).isTrue();
+        assertThat(seal.genuineRelease(new BrakeRecord("compute", false, ENGAGED, 3, 4, "released by op",
+                ENGAGED.plusSeconds(5), "op", sealed.seal(), "req-2"))).as("another request id").isFalse();
+        assertThat(seal.genuineRelease(new BrakeRecord("compute", false, ENGAGED, 3, 4, "released by op",
+                ENGAGED.plusSeconds(5), "op", sealed.seal(), null))).as("request id removed").isFalse();
+    }
+
     private static BrakeRecord withSeal(BrakeRecord r, String seal) {
         return new BrakeRecord(r.group(), r.engaged(), r.engagedAt(), r.lost(), r.members(), r.reason(),
                 r.releasedAt(), r.releasedBy(), seal);
