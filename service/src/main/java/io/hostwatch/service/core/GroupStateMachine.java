@@ -164,6 +164,18 @@ public final class GroupStateMachine {
         return drain();
     }
 
+    /**
+     * Before {@link #becameLeader}: the last registration this instance saw of a member whose
+     * heartbeat is gone. Its address, incarnation and deadline are believed over those of the
+     * member's verdict record (which anyone could have written, with an open ACL).
+     */
+    public void lastKnown(MemberRegistration last) {
+        Member m = member(last.id());
+        if (!m.present) {
+            m.reg = last;
+        }
+    }
+
     /** A member's heartbeat znode appeared or changed (a new registration, maybe a new incarnation). */
     public List<Effect> joined(MemberRegistration reg, Evidence.Storage storageNow) {
         Member m = member(reg.id());

@@ -230,8 +230,9 @@ public final class Detector implements Closeable {
         graceUntilMillis = millis() + settings.sessionTimeout().toMillis();
         Map<String, List<Verdict>> verdicts = new HashMap<>();
         view.verdicts().values().forEach(v -> verdicts.computeIfAbsent(v.group(), g -> new ArrayList<>()).add(v));
+        Map<MemberId, MemberRegistration> present = view.registrations();
         Map<String, List<MemberRegistration>> regs = new HashMap<>();
-        view.registrations().values().forEach(r -> regs.computeIfAbsent(r.group(), g -> new ArrayList<>()).add(r));
+        present.values().forEach(r -> regs.computeIfAbsent(r.group(), g -> new ArrayList<>()).add(r));
         java.util.Set<String> groups = new java.util.TreeSet<>(verdicts.keySet());
         groups.addAll(regs.keySet());
         groups.addAll(view.brakes().keySet());
@@ -239,6 +240,11 @@ public final class Detector implements Closeable {
             GroupStateMachine m = machine(g);
             Map<MemberId, io.hostwatch.schema.Maintenance> marks = new HashMap<>(view.maintenanceMarks());
             marks.keySet().removeIf(id -> !id.group().equals(g));
+            for (Verdict v : verdicts.getOrDefault(g, List.of())) {
+                if (!present.containsKey(v.id())) {
+                    view.lastRegistration(v.id()).ifPresent(m::lastKnown);
+                }
+            }
             BrakeRecord stored = view.brake(g).orElse(null);
             boolean forged = stored != null && !stored.engaged() && !brakeSeal.genuineRelease(stored);
             execute(m, m.becameLeader(verdicts.getOrDefault(g, List.of()), regs.getOrDefault(g, List.of()),

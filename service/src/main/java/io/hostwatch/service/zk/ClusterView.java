@@ -81,6 +81,7 @@ public final class ClusterView implements Closeable {
     private final Map<MemberId, String> refused = new ConcurrentHashMap<>();
     private final Map<MemberId, MemberRegistration> waiting = new TreeMap<>(); // group full; guarded by this
     private final Map<String, Integer> accepted = new java.util.HashMap<>(); // per group; guarded by this
+    private final Map<MemberId, MemberRegistration> lastAccepted = new ConcurrentHashMap<>();
 
     /** A view with {@link RegistrationPolicy#DEFAULT}. */
     public ClusterView(CuratorFramework client) {
@@ -134,6 +135,15 @@ public final class ClusterView implements Closeable {
 
     public boolean initialized() {
         return initialized.getCount() == 0;
+    }
+
+    /**
+     * The last registration this view accepted for a member, present or gone (a member whose
+     * heartbeat went away is judged at its last accepted address and incarnation, not at what a
+     * verdict record says).
+     */
+    public Optional<MemberRegistration> lastRegistration(MemberId id) {
+        return Optional.ofNullable(lastAccepted.get(id));
     }
 
     /** Registrations refused (or rewrites of accepted ones ignored), with the reason, by member. */
@@ -259,6 +269,9 @@ public final class ClusterView implements Closeable {
             return;
         }
         ZkPaths.parse(ZkPaths.VERDICTS, path).ifPresent(id -> {
+            if (!registrations.containsKey(id)) {
+                lastAccepted.remove(id); // decommissioned
+            }
             if (verdicts.remove(id) != null) {
                 listeners.forEach(l -> notify(() -> l.verdictRemoved(id)));
             }
@@ -278,6 +291,11 @@ public final class ClusterView implements Closeable {
         MemberRegistration before = registrations.get(id);
         int inGroup = accepted.getOrDefault(id.group(), 0) - (before == null ? 0 : 1);
         Optional<String> problem = policy.problem(reg, inGroup);
+        if (problem.isEmpty() && before != null && !before.withLeaving(reg.leaving()).equals(reg)) {
+            // An agent rewrites its registration only to say it is leaving; anything else is someone else's.
+            problem = Optional.of("a registration changes nothing but 'leaving' while its node exists (address "
+                    + reg.address() + ", incarnation " + reg.incarnation() + ")");
+        }
         if (problem.isEmpty()) {
             waiting.remove(id);
             if (refused.remove(id) != null) {
@@ -286,6 +304,7 @@ public final class ClusterView implements Closeable {
             if (registrations.put(id, reg) == null) {
                 accepted.merge(id.group(), 1, Integer::sum);
             }
+            lastAccepted.put(id, reg);
             return true;
         }
         boolean full = policy.problem(reg, 0).isEmpty();

@@ -287,6 +287,27 @@ class GroupStateMachineTest {
     }
 
     @Test
+    void aMissingMemberIsJudgedAtItsLastKnownRegistrationNotAtWhatItsVerdictRecordSays() {
+        GroupStateMachine first = machine(RULES, 1, false);
+        join(first, "a");
+        Verdict real = first.verdict(MemberId.of(G, "a")).orElseThrow();
+        // with an open ACL someone rewrote the record: another address, another incarnation
+        Verdict planted = new Verdict(G, "a", "192.0.2.250", State.DEAD, "planted", real.since(), true,
+                real.since(), "inc-planted", 1, real.evidence(), real.updatedAt());
+        GroupStateMachine next = machine(RULES, 2, true);
+        next.lastKnown(reg("a"));
+        next.becameLeader(List.of(planted), List.of(), null, Map.of(), id -> null);
+        time.advance(SESSION);
+        List<Effect> woke = next.wake();
+        assertThat(of(woke, Effect.Probe.class)).singleElement().extracting(Effect.Probe::address)
+                .isEqualTo(reg("a").address());
+        assertThat(publish(next, woke)).allSatisfy(v -> {
+            assertThat(v.address()).isEqualTo(reg("a").address());
+            assertThat(v.incarnation()).isEqualTo("inc-a");
+        });
+    }
+
+    @Test
     void membersMissingAtTakeoverAreJudgedOnlyAfterTheGraceAndCountTowardsTheBrake() {
         GroupStateMachine first = machine(RULES, 1, false);
         join(first, "a", "b", "c", "d");

@@ -79,14 +79,26 @@ class ClusterViewRegistrationTest {
             await().atMost(WAIT).until(() -> view.refused().containsKey(id("good2")));
             assertThat(view.refused().get(id("good2"))).startsWith("rewrite of the accepted registration ignored");
             assertThat(view.registration(id("good2")).orElseThrow().address()).isEqualTo("127.0.0.14");
+            // Inside the networks too: a registration changes nothing but 'leaving' while its node exists.
+            client.setData().forPath(ZkPaths.heartbeat(id("good2")), Json.write(
+                    reg("good2", "127.0.0.99", good2.incarnation(), 30_000L)));
+            await().atMost(WAIT).until(() -> view.refused().get(id("good2")).contains("127.0.0.99"));
+            assertThat(view.refused().get(id("good2"))).contains("nothing but 'leaving'");
+            assertThat(view.registration(id("good2")).orElseThrow().address()).isEqualTo("127.0.0.14");
+            client.setData().forPath(ZkPaths.heartbeat(id("good2")), Json.write(good2.withLeaving(true)));
+            await().atMost(WAIT).until(() -> view.registration(id("good2")).orElseThrow().leaving());
+            assertThat(view.refused()).doesNotContainKey(id("good2"));
 
             // A refused registration that goes away is no loss; an accepted one is, and frees a place.
             client.delete().forPath(ZkPaths.heartbeat(id("name")));
             client.delete().forPath(ZkPaths.heartbeat(id("good1")));
             await().atMost(WAIT).until(() -> view.registration(id("good3")).isPresent());
             assertThat(events).containsExactly("joined good1 127.0.0.11", "joined good2 127.0.0.14",
-                    "left good1 127.0.0.11", "joined good3 127.0.0.15");
-            assertThat(view.refused()).containsOnlyKeys(id("outside"), id("notuuid"), id("late"), id("good2"));
+                    "joined good2 127.0.0.14", "left good1 127.0.0.11", "joined good3 127.0.0.15");
+            assertThat(view.refused()).containsOnlyKeys(id("outside"), id("notuuid"), id("late"));
+            assertThat(view.lastRegistration(id("good1")).orElseThrow().address()).as("kept after it left")
+                    .isEqualTo("127.0.0.11");
+            assertThat(view.lastRegistration(id("name"))).as("never accepted").isEmpty();
         }
     }
 
