@@ -26,7 +26,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
             "else 127.0.0.1:2181. Read commands take --json. See 'hostwatch COMMAND --help'.",
             "Credentials as python-openstackclient takes them: OS_TOKEN, or OS_AUTH_URL with",
             "OS_USERNAME/OS_PASSWORD/OS_PROJECT_NAME or OS_APPLICATION_CREDENTIAL_ID/_SECRET;",
-            "OS_CACERT for TLS; each also as --os-* option."},
+            "OS_CACERT for TLS; OS_CERT (and OS_KEY) for a client certificate (auth.type mtls);",
+            "each also as --os-* option."},
         exitCodeListHeading = ExitCodes.HEADING, exitCodeList = {
             "0:ok", "1:not found (unknown member or group), or the service refused the request",
             "2:bad usage (unknown option, bad group or host name, a value the service rejects)",

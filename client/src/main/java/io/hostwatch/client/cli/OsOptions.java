@@ -18,6 +18,7 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.Collection;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import picocli.CommandLine.Option;
 
@@ -28,7 +29,8 @@ import picocli.CommandLine.Option;
  * credential ({@code OS_APPLICATION_CREDENTIAL_ID}/{@code _SECRET}) or a password
  * ({@code OS_USERNAME}, {@code OS_PASSWORD}, {@code OS_PROJECT_NAME} and the domains). Without
  * either, requests carry no token (a service with {@code auth.type: none}). {@code OS_CACERT} is
- * the PEM CA file trusted for Keystone and for the hostwatch service.
+ * the PEM CA file trusted for Keystone and for the hostwatch service; {@code OS_CERT} (and
+ * {@code OS_KEY}) the PEM client certificate presented to a service with {@code auth.type: mtls}.
  */
 final class OsOptions {
     @Option(names = "--os-auth-url", paramLabel = "URL", defaultValue = "${env:OS_AUTH_URL}",
@@ -65,15 +67,39 @@ final class OsOptions {
     @Option(names = "--os-cacert", paramLabel = "FILE", defaultValue = "${env:OS_CACERT}",
             description = "PEM CA certificate(s) trusted for Keystone and the service (default: $OS_CACERT).")
     String cacert;
+    @Option(names = "--os-cert", paramLabel = "FILE", defaultValue = "${env:OS_CERT}",
+            description = "PEM client certificate for mutual TLS (auth.type mtls), with its key unless --os-key"
+                    + " is given (default: $OS_CERT).")
+    String cert;
+    @Option(names = "--os-key", paramLabel = "FILE", defaultValue = "${env:OS_KEY}",
+            description = "PEM private key of --os-cert, unencrypted PKCS#8 or RSA (default: $OS_KEY).")
+    String key;
 
     /** Largest Keystone answer read (a token with its catalog). */
     private static final int MAX_BODY = 1 << 20;
 
-    /** The TLS context for Keystone and the service: {@code --os-cacert} only, or the JDK's CAs when unset. */
+    /**
+     * The TLS context for Keystone and the service: trusting {@code --os-cacert} only (the JDK's CAs
+     * when unset), presenting {@code --os-cert} when given; null when neither is set.
+     */
     SSLContext sslContext() {
-        if (blank(cacert)) {
+        if (!blank(key) && blank(cert)) {
+            throw new CliException(ExitCodes.USAGE, "--os-key (OS_KEY) is set but --os-cert (OS_CERT) is not");
+        }
+        if (blank(cacert) && blank(cert)) {
             return null;
         }
+        try {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(blank(cert) ? null : ClientCertificate.read(cert.strip(), blank(key) ? null : key.strip())
+                    .keyManagers(), blank(cacert) ? null : trustManagers(), null);
+            return ctx;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new CliException(ExitCodes.USAGE, "cannot use --os-cert " + cert + ": " + e.getMessage(), e);
+        }
+    }
+
+    private TrustManager[] trustManagers() {
         try (InputStream in = Files.newInputStream(Path.of(cacert))) {
             Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
             if (certs.isEmpty()) {
@@ -87,9 +113,7 @@ final class OsOptions {
             }
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(trust);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, tmf.getTrustManagers(), null);
-            return ctx;
+            return tmf.getTrustManagers();
         } catch (IOException | GeneralSecurityException e) {
             throw new CliException(ExitCodes.USAGE, "cannot read --os-cacert " + cacert + ": " + e.getMessage(), e);
         }

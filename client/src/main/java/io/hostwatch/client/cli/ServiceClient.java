@@ -139,6 +139,11 @@ final class ServiceClient {
                     + (e instanceof java.net.http.HttpConnectTimeoutException ? CONNECT_TIMEOUT : REQUEST_TIMEOUT)
                     .toSeconds() + " s", e);
         } catch (IOException e) {
+            if (certificateRefused(e)) {
+                throw new CliException(ExitCodes.NOT_ALLOWED, "not allowed: the service at " + base + " refused the"
+                        + " TLS connection for want of a client certificate it trusts (" + why(e) + "); give one with"
+                        + " --os-cert and --os-key (OS_CERT, OS_KEY)", e);
+            }
             throw new CliException(ExitCodes.UNREACHABLE, "service not reachable at " + base + " ("
                     + why(e) + ")", e);
         } catch (InterruptedException e) {
@@ -167,6 +172,20 @@ final class ServiceClient {
                 throw new CliException(ExitCodes.NOT_FOUND, status == 404 || status == 409 ? message
                         : "service answered HTTP " + status + " to " + path + ": " + message);
         }
+    }
+
+    /** A TLS alert saying the server wanted a (trusted) client certificate. */
+    private static boolean certificateRefused(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (t instanceof javax.net.ssl.SSLException && m != null && m.contains("Received fatal alert")
+                    && (m.contains("certificate_required")
+                    || m.contains("bad_certificate") || m.contains("unknown_ca")
+                    || m.contains("certificate_unknown"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String why(IOException e) {
