@@ -63,8 +63,10 @@ class OutOfBandFencingIT {
     static IpmiSimulator fenceBmc;
     static IpmiSimulator offBmc;
     static IpmiSimulator brakeBmc;
+    static IpmiSimulator isolatedBmc;
     static RedfishStub redfish;
     static int unreachablePort;
+    static NetnsHost gateway;
 
     @BeforeAll
     static void startLab() throws Exception {
@@ -72,12 +74,13 @@ class OutOfBandFencingIT {
         jars = JarSnapshot.take("out-of-band-fencing");
         JarSnapshot.emptyDir(STORAGE);
         lab = NetnsLab.open("t", 0);
-        NetnsHost gateway = lab.addGateway();
+        gateway = lab.addGateway();
         zk = ZooKeeperServers.start();
         lab.onClose(zk);
         fenceBmc = bmc(lab, "fence");
         offBmc = bmc(lab, "off");
         brakeBmc = bmc(lab, "brake");
+        isolatedBmc = bmc(lab, "isolated");
         redfish = RedfishStub.start(DIR.resolve("redfish"));
         lab.onClose(redfish);
         unreachablePort = IpmiSimulator.freeUdpPort();
@@ -144,6 +147,7 @@ class OutOfBandFencingIT {
                 """ + ipmi.formatted("fence-1", fenceBmc.port(), IpmiSimulator.USER, fenceBmc.passwordFile())
                 + ipmi.formatted("off-1", offBmc.port(), IpmiSimulator.USER, offBmc.passwordFile())
                 + ipmi.formatted("brake-1", brakeBmc.port(), IpmiSimulator.USER, brakeBmc.passwordFile())
+                + ipmi.formatted("isolated-1", isolatedBmc.port(), IpmiSimulator.USER, isolatedBmc.passwordFile())
                 + ipmi.formatted("unreach-1", unreachablePort, IpmiSimulator.USER, fenceBmc.passwordFile())
                 + """
                     redfish-1:
@@ -279,6 +283,48 @@ class OutOfBandFencingIT {
                 vms.destroyForcibly();
             }
             s.finish();
+        }
+    }
+
+    /**
+     * The other half of the rule: a host that is {@code ISOLATED} (network gone, agent alive and
+     * writing storage) whose agent has not fenced itself is held {@code FENCING} and powered off
+     * through its BMC; actionable only then. The agent's own self-fence deadline is set far beyond
+     * the test so that only the BMC can fence it.
+     */
+    @Test
+    void anUnfencedIsolatedHostIsPoweredOffThroughItsBmcBeforeItIsActionable() throws Exception {
+        Scenario.Testbed late = new Scenario.Testbed(bed.lab(), bed.memberZk(), bed.storage(), bed.url(),
+                bed.session(), List.of("--isolation-address", gateway.address(), "--isolation-response", "true",
+                "--fence-after", "120s", "--isolation-response-timeout", "2s"), bed.figures());
+        try (Scenario s = Scenario.start(late, "isolated", 1, 0)) {
+            Member victim = s.victim();
+            wire(isolatedBmc, victim.net());
+            Process vms = workload(victim);
+            try (WorkloadGuard guard = new WorkloadGuard(s, vms)) {
+                s.watcher().poweredOff(victim.host());
+                victim.net().pullCable(); // the agent keeps running and writing storage: ISOLATED
+                JsonNode held = awaitVictim(s, "ISOLATED", SESSION.plusSeconds(20),
+                        v -> "ISOLATED".equals(v.path("state").asText()));
+                assertThat(held.path("actionable").asBoolean()).as(held.toString()).isFalse();
+                assertThat(holds(held)).as(held.toString()).containsAnyOf("FENCING", "FENCING_FAILED");
+
+                JsonNode fenced = awaitVictim(s, "actionable", Duration.ofSeconds(40),
+                        v -> v.path("actionable").asBoolean());
+                assertThat(vms.waitFor(5, TimeUnit.SECONDS)).as("the power-off ended the workload").isTrue();
+                assertThat(fenced.path("state").asText()).isIn("ISOLATED", "DEAD");
+                assertThat(fenced.path("reason").asText()).contains("FENCED");
+                JsonNode power = fenced.path("evidence").path("power");
+                assertThat(power.path("fenced").asBoolean()).as(fenced.toString()).isTrue();
+                assertThat(power.path("action").asText()).isEqualTo("FORCE_OFF");
+                assertThat(isolatedBmc.powerOffs()).as("BMC calls %s", isolatedBmc.calls()).isEqualTo(1);
+                assertThat(s.watcher().states(victim.host())).contains("ISOLATED");
+                assertThat(guard.violations).isEmpty();
+                System.out.printf("[fencing] %s/victim states %s; BMC calls %s%n", s.group(),
+                        s.watcher().states(victim.host()), isolatedBmc.calls());
+            } finally {
+                vms.destroyForcibly();
+            }
         }
     }
 
