@@ -7,15 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hostwatch.acceptance.harness.AgentProcess;
 import io.hostwatch.acceptance.harness.Cluster;
 import io.hostwatch.acceptance.harness.Privileges;
-import io.hostwatch.acceptance.harness.Protection;
 import io.hostwatch.acceptance.harness.ZooKeeperServers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,17 +29,6 @@ class ClockIT {
 
     @TempDir
     Path storage;
-
-    /** ZooKeeper's Netty TLS client does not connect under libfaketime: this test runs unprotected. */
-    @BeforeAll
-    static void unprotected() {
-        Protection.suspend();
-    }
-
-    @AfterAll
-    static void protectedAgain() {
-        Protection.resume();
-    }
 
     @Test
     void membersWithClocksTenMinutesOffGetTheUsualVerdicts() throws Exception {

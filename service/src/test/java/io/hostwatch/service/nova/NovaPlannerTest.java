@@ -185,6 +185,18 @@ class NovaPlannerTest {
                 .isInstanceOf(NovaPlanner.Attempt.class);
     }
 
+    @Test
+    void aDoneRecordWhoseMasakariStepIsDueNamingAnotherNovaHostIsRefused() {
+        NovaAction a = with(pendingDown(INC), NovaAction.Status.DONE);
+        NovaAction forged = new NovaAction(a.group(), a.host(), "victim.cloud.example.com", a.incarnation(), a.kind(),
+                a.status(), a.verdict(), a.reason(), a.serviceId(), a.attempts(), a.lastError(), a.masakari(),
+                a.requestedAt(), a.lastAttemptAt(), a.nextAttemptAt(), a.completedAt(), a.epoch(), a.updatedAt())
+                .withNotification(NovaAction.MasakariStep.pending());
+        NovaPlanner.Plan plan = planner.plan(dead("host1", INC, null, 3), forged, NOW, 3);
+        assertThat(plan).isInstanceOf(NovaPlanner.Nothing.class);
+        assertThat(((NovaPlanner.Nothing) plan).why()).startsWith("refused").contains("victim.cloud.example.com");
+    }
+
     private static NovaAction pendingDown(String incarnation) {
         return new NovaAction("compute", "host1", "host1.cloud.example.com", incarnation, NovaAction.Kind.FORCE_DOWN,
                 NovaAction.Status.PENDING, State.DEAD, "hostwatch: DEAD", "9d3f8a3c-2b1e-4c5d-8f7a-0e1b2c3d4e5f", 0,
