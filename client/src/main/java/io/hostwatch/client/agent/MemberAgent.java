@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.state.ConnectionState;
-import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.curator.retry.BoundedExponentialBackoffRetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -194,7 +194,8 @@ public final class MemberAgent implements Closeable {
                 .connectString(config.connectString())
                 .sessionTimeoutMs((int) config.sessionTimeout().toMillis())
                 .connectionTimeoutMs((int) config.connectionTimeout().toMillis())
-                .retryPolicy(new ExponentialBackoffRetry(250, 10, 2_000))
+                // Capped at 2 s without Curator's "Sleep extension too large" WARN at every retry of a long outage.
+                .retryPolicy(new BoundedExponentialBackoffRetry(250, 2_000, 10))
                 .zkClientConfig(ZkTls.clientConfig(Optional.ofNullable(config.zkTls())))
                 .aclProvider(HeartbeatRegistration.aclProvider(config.zkTls() != null))
                 .build();
