@@ -34,6 +34,7 @@ class DeployFilesTest {
     private static final Path RULES = DEPLOY.resolve("prometheus/hostwatch-alerts.yml");
     private static final List<String> EXPORTED = List.of("hostwatch_members", "hostwatch_verdict_transitions_total",
             "hostwatch_detection_latency_seconds_bucket", "hostwatch_probe_duration_seconds_bucket",
+            "hostwatch_probe_duration_seconds_count",
             "hostwatch_brake_engaged", "hostwatch_leader", "hostwatch_leader_epoch", "hostwatch_zookeeper_connected",
             "hostwatch_nova_actions_total", "hostwatch_fencing_actions_total",
             "hostwatch_fencing_duration_seconds_bucket", "hostwatch_build_info", "up");
