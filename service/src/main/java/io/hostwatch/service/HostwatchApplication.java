@@ -78,6 +78,7 @@ public class HostwatchApplication extends Application<HostwatchConfiguration> {
 
     @Override
     public void initialize(Bootstrap<HostwatchConfiguration> bootstrap) {
+        EscapingMessageConverter.install(); // again: a stopped logger context forgot it
         Json.configure(bootstrap.getObjectMapper());
     }
 

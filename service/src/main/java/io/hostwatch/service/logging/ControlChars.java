@@ -16,13 +16,26 @@ public final class ControlChars {
 
     /** {@code s} with every control character escaped; the same instance when there is none; null stays null. */
     public static String escape(String s) {
+        return escape(s, false);
+    }
+
+    /**
+     * A stack trace as a logback converter renders it, with every control character escaped but the
+     * line breaks and tabs that give it its lines (every line of which Dropwizard's converters
+     * prefix with {@code !}).
+     */
+    public static String escapeKeepingLines(String s) {
+        return escape(s, true);
+    }
+
+    private static String escape(String s, boolean keepLines) {
         if (s == null) {
             return null;
         }
         StringBuilder b = null;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (!isControl(c)) {
+            if (!isControl(c) || keepLines && (c == '\n' || c == '\t')) {
                 if (b != null) {
                     b.append(c);
                 }
