@@ -35,6 +35,11 @@ public class EscapingMessageConverter extends MessageConverter {
             "io.dropwizard.jersey.DropwizardResourceConfig",
             "io.dropwizard.core.setup.AdminEnvironment");
 
+    /** Words of logback-access whose text comes from the request (path, headers, user, cookies). */
+    static final Set<String> REQUEST_TEXT = Set.of(
+            "r", "requestURL", "U", "requestURI", "q", "queryString", "i", "header", "u", "user",
+            "reqCookie", "requestCookie", "responseHeader", "h", "clientHost");
+
     @Override
     public String convert(ILoggingEvent event) {
         String message = super.convert(event);
@@ -75,6 +80,14 @@ public class EscapingMessageConverter extends MessageConverter {
         }
         for (String word : new String[] {"dwXEx", "dwXException", "dwXThrowable"}) {
             rules.put(word, EscapingThrowableConverters.PrefixedExtended::new);
+        }
+        // the request log's layouts share these rules: a word logback-access knows converts a
+        // request as logback-access does, its text escaped (see WordForEitherEvent)
+        for (String word : new String[] {"m", "t"}) {
+            rules.put(word, WordForEitherEvent.of(word, rules.get(word)));
+        }
+        for (String word : REQUEST_TEXT) {
+            rules.put(word, WordForEitherEvent.plain(word));
         }
         return rules;
     }
