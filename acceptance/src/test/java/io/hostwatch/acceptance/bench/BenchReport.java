@@ -45,7 +45,7 @@ final class BenchReport {
                 .append(" that fail; every member's storage slot advances once a second. The failing process is ")
                 .append("killed with `kill -9` while an nftables rule drops everything sent to its 127.2.x.x ")
                 .append("addresses. Times are taken by a separate ZooKeeper watcher on the same host.\n\n");
-        md.append("**The machine is shared and was busy** (other builds and test suites ran at the same time; the ")
+        md.append("**The machine is shared**: other work may run beside the benchmark (the ")
                 .append("load average at the start of each run is below), so absolute figures are noisy: the REST ")
                 .append("figure is a ratio measured side by side in the same run, and the table gives the worst of ")
                 .append(r.size()).append(" runs.\n\n");
