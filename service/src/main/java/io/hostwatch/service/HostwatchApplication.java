@@ -143,10 +143,12 @@ public class HostwatchApplication extends Application<HostwatchConfiguration> {
                 dc.selfCheckInterval.toJavaDuration(), st.readTimeout.toJavaDuration(), clock);
         HostwatchConfiguration.Brake bc = config.getBrake();
         HostwatchConfiguration.Flap fc = config.getFlap();
+        java.time.Duration settle = DetectorSettings.settle(bc.settle == null ? null : bc.settle.toJavaDuration(),
+                zk.sessionTimeout.toJavaDuration());
         DetectorSettings settings = new DetectorSettings(zk.sessionTimeout.toJavaDuration(),
                 dc.recheckInterval.toJavaDuration(), st.staleAfter.toJavaDuration(), bc.threshold, bc.minMembers,
                 bc.window.toJavaDuration(), fc.threshold, fc.window.toJavaDuration(), fc.holdDown.toJavaDuration(),
-                bc.settle.toJavaDuration());
+                settle);
         Detector detector = new Detector(curator.client(), view, new VerdictStore(curator.client(), clock,
                 config.getHistory().size), ping,
                 storage, selfCheck, settings, clock, System::nanoTime, instanceId);

@@ -248,10 +248,12 @@ public class HostwatchConfiguration extends Configuration {
         public Duration window = Duration.seconds(60);
         /**
          * A verdict that would be actionable is held ({@code SETTLING}) this long after the member's
-         * loss, so losses a few seconds apart count together before anything is actionable.
+         * loss, so losses a few seconds apart count together before anything is actionable. Unset:
+         * derived from the session timeout ({@link io.hostwatch.service.detector.DetectorSettings#settleFor}),
+         * which covers how far apart ZooKeeper expires the sessions of hosts that fail together.
          */
-        @NotNull @JsonProperty
-        public Duration settle = Duration.seconds(2);
+        @JsonProperty
+        public Duration settle;
     }
 
     /** {@code flap.*}: flap damping. */
