@@ -17,6 +17,9 @@ public final class Names {
     /** The service group a member belongs to when none is given. */
     public static final String DEFAULT_GROUP = "compute";
 
+    /** The most of a refused name that its error message shows. */
+    static final int SHOWN_LENGTH = 80;
+
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?");
 
     private Names() {
@@ -46,26 +49,9 @@ public final class Names {
                     + MAX_LENGTH + " are allowed");
         }
         if (!LABEL.matcher(name).matches()) {
-            throw new InvalidNameException(what + " name '" + printable(name)
+            throw new InvalidNameException(what + " name '" + Printable.escape(name, SHOWN_LENGTH)
                     + "' is not an RFC 1123 label (letters, digits and inner hyphens only)");
         }
         return name;
-    }
-
-    /** The name with control characters escaped, safe to put in a log line or an error body. */
-    static String printable(String name) {
-        StringBuilder out = new StringBuilder(Math.min(name.length(), 80));
-        for (int i = 0; i < name.length() && i < 80; i++) {
-            char c = name.charAt(i);
-            if (c < 0x20 || c == 0x7f || (c >= 0x80 && Character.isISOControl(c))) {
-                out.append(String.format("\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        if (name.length() > 80) {
-            out.append("...");
-        }
-        return out.toString();
     }
 }

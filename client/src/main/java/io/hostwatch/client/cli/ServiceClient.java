@@ -2,6 +2,7 @@ package io.hostwatch.client.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hostwatch.schema.Json;
+import io.hostwatch.schema.Printable;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -24,6 +25,8 @@ final class ServiceClient {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
     /** Generous: with Keystone authentication the service validates a new token with Keystone first. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    /** The most of one text from the service that {@link #oneLine} shows. */
+    static final int ONE_LINE = 300;
 
     private final String base;
     private final HttpClient http;
@@ -230,30 +233,10 @@ final class ServiceClient {
     /**
      * Text from the service (much of it from ZooKeeper records) made safe for one terminal line:
      * control characters are shown escaped (a newline as backslash-n, ESC as backslash-u001b), never sent
-     * to the terminal;
-     * at most 300 characters.
+     * to the terminal ({@link Printable#escape(String)}); at most {@value #ONE_LINE} characters and a
+     * mark where it was cut.
      */
     static String oneLine(String text) {
-        String s = escape(text.strip());
-        return s.length() > 300 ? s.substring(0, 300) + "..." : s;
-    }
-
-    static String escape(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\n') {
-                b.append("\\n");
-            } else if (c == '\r') {
-                b.append("\\r");
-            } else if (c == '\t') {
-                b.append("\\t");
-            } else if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == '\u2028' || c == '\u2029') {
-                b.append(String.format("\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.toString();
+        return Printable.escape(text.strip(), ONE_LINE);
     }
 }

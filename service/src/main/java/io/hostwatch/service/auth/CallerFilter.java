@@ -2,6 +2,8 @@ package io.hostwatch.service.auth;
 
 import io.dropwizard.auth.AuthenticationException;
 import io.dropwizard.auth.Authorizer;
+import io.hostwatch.schema.Json;
+import io.hostwatch.schema.Printable;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -12,7 +14,6 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.util.Locale;
 import java.util.Optional;
@@ -81,15 +82,16 @@ public final class CallerFilter implements Filter {
         try {
             found = identifier.identify(request);
         } catch (AuthenticationException e) {
-            AUDIT.warn("{} {} from {}: credentials not checked: {} ({})", method, LogText.escape(path),
-                    request.getRemoteAddr(), LogText.escape(e.getMessage()), requestId);
+            AUDIT.warn("{} {} from {}: credentials not checked: {} ({})", method,
+                    Printable.escapeReversibly(path), request.getRemoteAddr(),
+                    Printable.escapeReversibly(e.getMessage()), requestId);
             error(request, response, 503, "cannot check credentials now: " + e.getMessage());
             return;
         }
         if (found.isEmpty()) {
             if (!isRead(method)) {
-                AUDIT.info("{} {} from {}: 401 (no valid credentials) ({})", method, LogText.escape(path),
-                        request.getRemoteAddr(), requestId);
+                AUDIT.info("{} {} from {}: 401 (no valid credentials) ({})", method,
+                        Printable.escapeReversibly(path), request.getRemoteAddr(), requestId);
             }
             String challenge = identifier.challenge();
             if (challenge != null) {
@@ -101,8 +103,9 @@ public final class CallerFilter implements Filter {
         }
         Caller caller = found.get();
         if (!authorizer.authorize(caller, needed, null)) {
-            AUDIT.info("{} {} by {} from {}: 403 (needs the {} permission) ({})", method, LogText.escape(path),
-                    LogText.escape(caller.audit()), request.getRemoteAddr(), needed, requestId);
+            AUDIT.info("{} {} by {} from {}: 403 (needs the {} permission) ({})", method,
+                    Printable.escapeReversibly(path), Printable.escapeReversibly(caller.audit()),
+                    request.getRemoteAddr(), needed, requestId);
             error(request, response, 403, caller.audit() + " may not " + (Roles.READER.equals(needed) ? "read" : "change")
                     + " this: it needs the " + needed + " permission (see auth.* in the configuration)");
             return;
@@ -110,8 +113,9 @@ public final class CallerFilter implements Filter {
         request.setAttribute(CALLER, caller);
         chain.doFilter(new Authenticated(request, caller, authorizer), res);
         if (!isRead(method)) {
-            AUDIT.info("{} {} by {} from {}: {} ({})", method, LogText.escape(path), LogText.escape(caller.audit()),
-                    request.getRemoteAddr(), response.getStatus(), requestId);
+            AUDIT.info("{} {} by {} from {}: {} ({})", method, Printable.escapeReversibly(path),
+                    Printable.escapeReversibly(caller.audit()), request.getRemoteAddr(), response.getStatus(),
+                    requestId);
         }
     }
 
@@ -166,24 +170,10 @@ public final class CallerFilter implements Filter {
         response.setStatus(status);
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
-        byte[] body = ("{\"code\":" + status + ",\"message\":\"" + jsonEscape(message) + "\"}")
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] body = Json.mapper().writeValueAsBytes(
+                Json.mapper().createObjectNode().put("code", status).put("message", message));
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
-    }
-
-    private static String jsonEscape(String s) {
-        StringBuilder b = new StringBuilder();
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                b.append('\\').append(c);
-            } else if (c < 0x20) {
-                b.append(String.format("\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.toString();
     }
 
     /** The request as the resources see it: its user principal is the caller. */

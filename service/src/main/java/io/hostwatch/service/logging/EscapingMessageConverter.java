@@ -11,6 +11,7 @@ import ch.qos.logback.classic.spi.LoggerContextListener;
 import ch.qos.logback.core.Context;
 import ch.qos.logback.core.CoreConstants;
 import ch.qos.logback.core.pattern.DynamicConverter;
+import io.hostwatch.schema.Printable;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code %m}, {@code %msg}, {@code %message}: the formatted message with its control characters
- * escaped ({@link ControlChars}), so one event is one line. {@link #install()} makes it the
+ * escaped ({@link Printable#escape(String)}), so one event is one line. {@link #install()} makes it the
  * converter of those words in every logback pattern layout of the JVM, Dropwizard's included
  * (Dropwizard registers its own {@code %dwEx} converters the same way); the words keep their
  * meaning in any {@code logFormat} an operator configures.
@@ -43,14 +44,14 @@ public class EscapingMessageConverter extends MessageConverter {
     @Override
     public String convert(ILoggingEvent event) {
         String message = super.convert(event);
-        return LISTINGS.contains(event.getLoggerName()) ? message : ControlChars.escape(message);
+        return LISTINGS.contains(event.getLoggerName()) ? message : Printable.escape(message);
     }
 
     /** The thread name ({@code %t}, {@code %thread}) escaped the same way (a request thread's name holds its path). */
     public static class ThreadName extends ThreadConverter {
         @Override
         public String convert(ILoggingEvent event) {
-            return ControlChars.escape(super.convert(event));
+            return Printable.escape(super.convert(event));
         }
     }
 

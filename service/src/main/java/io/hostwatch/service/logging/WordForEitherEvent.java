@@ -3,6 +3,7 @@ package io.hostwatch.service.logging;
 import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.pattern.DynamicConverter;
+import io.hostwatch.schema.Printable;
 import java.util.function.Supplier;
 
 /**
@@ -12,7 +13,7 @@ import java.util.function.Supplier;
  * kinds know ({@code %t} is the thread for an application event and the time for a request,
  * {@code %m} the message and the request method) must convert each kind of event as its own kind
  * does, or the request log fails on every request and writes nothing. A request's text (path,
- * headers, user) is escaped like every application message ({@link ControlChars}).
+ * headers, user) is escaped like every application message ({@link Printable#escape(String)}).
  */
 public class WordForEitherEvent extends DynamicConverter<Object> {
     private final String word;
@@ -70,6 +71,6 @@ public class WordForEitherEvent extends DynamicConverter<Object> {
         if (event instanceof ILoggingEvent) {
             return forClassic == null ? "" : forClassic.convert(event);
         }
-        return forAccess == null ? "" : ControlChars.escape(forAccess.convert(event));
+        return forAccess == null ? "" : Printable.escape(forAccess.convert(event));
     }
 }

@@ -3,7 +3,7 @@ package io.hostwatch.service.resources;
 import io.hostwatch.schema.BrakeRecord;
 import io.hostwatch.schema.OperatorAction;
 import jakarta.servlet.http.HttpServletRequest;
-import io.hostwatch.service.auth.LogText;
+import io.hostwatch.schema.Printable;
 import io.hostwatch.service.auth.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import io.hostwatch.service.zk.ClusterView;
@@ -78,7 +78,8 @@ public final class BrakeResource {
         if (released == null) {
             throw ApiErrors.error(Response.Status.CONFLICT, "the brake of group '" + group + "' is not engaged");
         }
-        LOG.warn("brake of group {} released by {} ({})", group, LogText.escape(action.by()), action.requestId());
+        LOG.warn("brake of group {} released by {} ({})", group, Printable.escapeReversibly(action.by()),
+                action.requestId());
         return released;
     }
 }

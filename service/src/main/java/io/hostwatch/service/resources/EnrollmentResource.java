@@ -3,7 +3,7 @@ package io.hostwatch.service.resources;
 import io.hostwatch.schema.EnrollmentRecord;
 import io.hostwatch.schema.MemberId;
 import io.hostwatch.service.api.Enrollment;
-import io.hostwatch.service.auth.LogText;
+import io.hostwatch.schema.Printable;
 import io.hostwatch.service.auth.Roles;
 import io.hostwatch.service.zk.EnrollmentStore;
 import jakarta.annotation.security.RolesAllowed;
@@ -63,8 +63,8 @@ public final class EnrollmentResource {
         EnrollmentRecord record = new EnrollmentRecord(id.group(), id.host(), Callers.who(security), clock.instant(),
                 Callers.requestId(http), null);
         boolean created = store.enroll(id, record);
-        LOG.info("{} {} by {} ({})", id, created ? "enrolled" : "enrolled again", LogText.escape(record.setBy()),
-                record.requestId());
+        LOG.info("{} {} by {} ({})", id, created ? "enrolled" : "enrolled again",
+                Printable.escapeReversibly(record.setBy()), record.requestId());
         Enrollment body = Enrollment.of(id, store.identity(id), created, record);
         return Response.status(created ? Response.Status.CREATED : Response.Status.OK).entity(body).build();
     }
@@ -77,7 +77,7 @@ public final class EnrollmentResource {
         if (!store.unenroll(id)) {
             throw ApiErrors.error(Response.Status.NOT_FOUND, "host " + id + " is not enrolled");
         }
-        LOG.info("enrollment of {} removed by {} ({})", id, LogText.escape(Callers.who(security)),
+        LOG.info("enrollment of {} removed by {} ({})", id, Printable.escapeReversibly(Callers.who(security)),
                 Callers.requestId(http));
         return Response.noContent().build();
     }

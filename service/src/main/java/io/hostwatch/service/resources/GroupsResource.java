@@ -3,7 +3,7 @@ package io.hostwatch.service.resources;
 import io.hostwatch.schema.MemberId;
 import io.hostwatch.schema.MemberRegistration;
 import io.hostwatch.schema.OperatorAction;
-import io.hostwatch.service.auth.LogText;
+import io.hostwatch.schema.Printable;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
 import io.hostwatch.schema.State;
@@ -82,7 +82,8 @@ public final class GroupsResource {
                     + " still has a heartbeat: stop its agent first");
             case UNKNOWN -> throw ApiErrors.error(Response.Status.NOT_FOUND, "unknown member " + id);
             case FORGOTTEN -> {
-                LOG.info("{} decommissioned by {} ({})", id, LogText.escape(action.by()), action.requestId());
+                LOG.info("{} decommissioned by {} ({})", id, Printable.escapeReversibly(action.by()),
+                        action.requestId());
                 yield Response.noContent().build();
             }
         };

@@ -3,7 +3,7 @@ package io.hostwatch.service.resources;
 import io.hostwatch.schema.Maintenance;
 import io.hostwatch.schema.OperatorAction;
 import jakarta.servlet.http.HttpServletRequest;
-import io.hostwatch.service.auth.LogText;
+import io.hostwatch.schema.Printable;
 import io.hostwatch.service.auth.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import io.hostwatch.schema.MemberId;
@@ -93,8 +93,8 @@ public final class MaintenanceResource {
                 view.maintenance(id).filter(x -> x.inForce(now)).map(Maintenance::since).orElse(now), expiresAt,
                 Callers.who(security), now, Callers.requestId(http), null);
         store.setMaintenance(m);
-        LOG.info("maintenance of {} set by {} ({}): {}", id, LogText.escape(m.setBy()), m.requestId(),
-                LogText.escape(reason));
+        LOG.info("maintenance of {} set by {} ({}): {}", id, Printable.escapeReversibly(m.setBy()), m.requestId(),
+                Printable.escapeReversibly(reason));
         return m;
     }
 
@@ -107,7 +107,7 @@ public final class MaintenanceResource {
         if (!store.endMaintenance(id, action)) {
             throw ApiErrors.error(Response.Status.NOT_FOUND, "member " + id + " is not in maintenance");
         }
-        LOG.info("maintenance of {} ended by {} ({})", id, LogText.escape(action.by()), action.requestId());
+        LOG.info("maintenance of {} ended by {} ({})", id, Printable.escapeReversibly(action.by()), action.requestId());
         return Response.noContent().build();
     }
 

@@ -3,7 +3,7 @@ package io.hostwatch.service.resources;
 import io.hostwatch.schema.MemberId;
 import io.hostwatch.schema.SignalStatus;
 import io.hostwatch.service.api.PowerState;
-import io.hostwatch.service.auth.LogText;
+import io.hostwatch.schema.Printable;
 import io.hostwatch.service.auth.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import io.hostwatch.service.fencing.BmcException;
@@ -65,7 +65,7 @@ public final class PowerResource {
         PowerManagement bmc = bmc(id);
         String who = Callers.who(security);
         LOG.warn("{}: power on through its BMC ({} {}) at the request of {}", id, bmc.method(), bmc.target(),
-                LogText.escape(who));
+                Printable.escapeReversibly(who));
         try {
             String answer = bmc.powerOn();
             return state(id, bmc, SignalStatus.Power.UNKNOWN, answer, null);

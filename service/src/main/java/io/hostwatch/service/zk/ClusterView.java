@@ -9,7 +9,7 @@ import io.hostwatch.schema.MemberRegistration;
 import io.hostwatch.schema.Names;
 import io.hostwatch.schema.Verdict;
 import io.hostwatch.schema.ZkPaths;
-import io.hostwatch.service.auth.LogText;
+import io.hostwatch.schema.Printable;
 import io.hostwatch.service.core.RegistrationPolicy;
 import java.io.Closeable;
 import java.util.List;
@@ -226,8 +226,8 @@ public final class ClusterView implements Closeable {
             if (member.isPresent()) {
                 MemberRegistration reg = Json.read(node.getData(), MemberRegistration.class);
                 if (!member.get().equals(reg.id())) {
-                    LOG.warn("registration at {} names {}/{}: ignored", path, LogText.escape(reg.group()),
-                            LogText.escape(reg.host()));
+                    LOG.warn("registration at {} names {}/{}: ignored", path, Printable.escapeReversibly(reg.group()),
+                            Printable.escapeReversibly(reg.host()));
                     return;
                 }
                 if (admit(member.get(), reg)) {
@@ -314,7 +314,7 @@ public final class ClusterView implements Closeable {
             waiting.put(id, reg);
         }
         if (!why.equals(refused.put(id, why))) {
-            LOG.warn("{}: {}", id, LogText.escape(why));
+            LOG.warn("{}: {}", id, Printable.escapeReversibly(why));
         }
         return false;
     }

@@ -7,6 +7,7 @@ import io.dropwizard.configuration.YamlConfigurationFactory;
 import io.dropwizard.jackson.Jackson;
 import io.dropwizard.jersey.validation.Validators;
 import io.dropwizard.logging.common.LoggingFactory;
+import io.hostwatch.schema.Printable;
 import io.hostwatch.service.HostwatchApplication;
 import io.hostwatch.service.HostwatchConfiguration;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +56,7 @@ class LogEscapingTest {
 
     @Test
     void alreadyEscapedTextIsNotEscapedTwice() throws Exception {
-        List<String> lines = logThrough("'%m%n'", "by {}", io.hostwatch.service.auth.LogText.escape("a\nb"));
+        List<String> lines = logThrough("'%m%n'", "by {}", Printable.escapeReversibly("a\nb"));
         assertThat(lines).containsExactly("by a\\nb");
     }
 

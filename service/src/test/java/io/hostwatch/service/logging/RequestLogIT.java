@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dropwizard.testing.DropwizardTestSupport;
+import io.hostwatch.schema.Printable;
 import io.hostwatch.service.HostwatchApplication;
 import io.hostwatch.service.HostwatchConfiguration;
 import java.io.InputStream;
@@ -61,7 +62,7 @@ class RequestLogIT {
                         + "Connection: close\r\n\r\n")).startsWith("HTTP/1.1 ");
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(lines(requests)).hasSize(2)
                         .last().asString().contains("\"GET /v1/groups/none/members HTTP/1.1\"", "\"sec\\tond\""));
-                assertThat(lines(requests)).noneMatch(l -> l.chars().anyMatch(c -> ControlChars.isControl((char) c)));
+                assertThat(lines(requests)).noneMatch(l -> l.chars().anyMatch(c -> Printable.isControl((char) c)));
             } finally {
                 service.after();
             }
