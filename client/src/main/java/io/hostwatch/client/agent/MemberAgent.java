@@ -2,6 +2,7 @@ package io.hostwatch.client.agent;
 
 import io.hostwatch.client.Durations;
 import io.hostwatch.client.HostwatchVersion;
+import io.hostwatch.client.zk.ZkRetryPolicy;
 import io.hostwatch.client.zk.ZkTls;
 import io.hostwatch.schema.HostwatchException;
 import io.hostwatch.schema.MemberId;
@@ -19,7 +20,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.state.ConnectionState;
-import org.apache.curator.retry.BoundedExponentialBackoffRetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -194,8 +194,7 @@ public final class MemberAgent implements Closeable {
                 .connectString(config.connectString())
                 .sessionTimeoutMs((int) config.sessionTimeout().toMillis())
                 .connectionTimeoutMs((int) config.connectionTimeout().toMillis())
-                // Capped at 2 s without Curator's "Sleep extension too large" WARN at every retry of a long outage.
-                .retryPolicy(new BoundedExponentialBackoffRetry(250, 2_000, 10))
+                .retryPolicy(ZkRetryPolicy.create())
                 .zkClientConfig(ZkTls.clientConfig(Optional.ofNullable(config.zkTls())))
                 .aclProvider(HeartbeatRegistration.aclProvider(config.zkTls() != null))
                 .build();

@@ -1,5 +1,6 @@
 package io.hostwatch.client.watch;
 
+import io.hostwatch.client.zk.ZkRetryPolicy;
 import io.hostwatch.client.zk.ZkTls;
 import io.hostwatch.schema.HostwatchException;
 import io.hostwatch.schema.Json;
@@ -25,7 +26,6 @@ import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.framework.state.ConnectionStateListener;
-import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,7 +77,7 @@ final class VerdictSubscriberImpl implements VerdictSubscriber {
         this.client = ownsClient ? CuratorFrameworkFactory.builder().connectString(connectString)
                 .sessionTimeoutMs((int) sessionTimeout.toMillis())
                 .connectionTimeoutMs((int) connectionTimeout.toMillis())
-                .retryPolicy(new ExponentialBackoffRetry(200, 10, 2_000))
+                .retryPolicy(ZkRetryPolicy.create())
                 .zkClientConfig(ZkTls.clientConfig(Optional.ofNullable(tls)))
                 .runSafeService(curatorNotifier).build() : client;
         this.listener = listener;

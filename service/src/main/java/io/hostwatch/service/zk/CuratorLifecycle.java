@@ -1,10 +1,12 @@
 package io.hostwatch.service.zk;
 
 import io.dropwizard.lifecycle.Managed;
+import io.hostwatch.schema.ZkRetry;
 import java.time.Duration;
+import org.apache.curator.RetryPolicy;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.curator.retry.BoundedExponentialBackoffRetry;
 import org.apache.zookeeper.client.ZKClientConfig;
 
 /**
@@ -26,11 +28,16 @@ public final class CuratorLifecycle implements Managed {
                 .connectString(connectString)
                 .sessionTimeoutMs((int) sessionTimeout.toMillis())
                 .connectionTimeoutMs((int) connectionTimeout.toMillis())
-                .retryPolicy(new ExponentialBackoffRetry(200, 10, 2_000))
+                .retryPolicy(retryPolicy())
                 .zkClientConfig(clientConfig)
                 .aclProvider(acls.provider())
                 .dontUseContainerParents()
                 .build();
+    }
+
+    /** Capped as every hostwatch ZooKeeper client is ({@link ZkRetry}). */
+    static RetryPolicy retryPolicy() {
+        return new BoundedExponentialBackoffRetry(ZkRetry.BASE_SLEEP_MS, ZkRetry.MAX_SLEEP_MS, ZkRetry.MAX_RETRIES);
     }
 
     public CuratorFramework client() {
