@@ -8,6 +8,7 @@ import io.hostwatch.schema.StorageFlag;
 import io.hostwatch.schema.StorageRecordCodec;
 import java.net.InetAddress;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -300,7 +301,9 @@ class IsolationGuardTest {
         writer.start(); // the next scheduled write is an hour away: only writeSoon() can write
         guard.start(false);
         guard.checkOnce();
-        await().atMost(Duration.ofSeconds(5)).until(() -> slotFlags().contains(StorageFlag.ISOLATED));
+        // the writer's first record may not be on storage yet: wait for it rather than fail at once
+        await().atMost(Duration.ofSeconds(5)).ignoreException(NoSuchFileException.class)
+                .until(() -> slotFlags().contains(StorageFlag.ISOLATED));
         elapse(FENCE_AFTER);
         guard.checkOnce();
         assertThat(fenced).exists();
