@@ -12,6 +12,7 @@ import io.hostwatch.service.probe.StorageObserver;
 import io.hostwatch.service.resources.GroupsResource;
 import io.hostwatch.service.testing.BlackholePort;
 import io.hostwatch.service.testing.FakeMember;
+import io.hostwatch.service.testing.Hold;
 import io.hostwatch.service.zk.ClusterView;
 import io.hostwatch.service.zk.OperatorStore;
 import io.hostwatch.service.zk.VerdictStore;
@@ -80,8 +81,8 @@ class DecommissionIT {
                 assertThat(rest.forget("g", "m1", null, null).getStatus()).isEqualTo(204);
 
                 // through several rechecks (300 ms) nothing brings it back, and its slot is not watched
-                await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() ->
-                        client.checkExists().forPath(ZkPaths.verdict(id)) == null && view.verdict(id).isEmpty());
+                await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(15)).until(Hold.of("forgotten", () ->
+                        client.checkExists().forPath(ZkPaths.verdict(id)) == null && view.verdict(id).isEmpty()));
                 assertThat(client.checkExists().forPath(ZkPaths.history(id))).isNull();
                 assertThat(observer.tracked()).isZero();
                 assertThatThrownBy(() -> rest.forget("g", "m1", null, null)).isInstanceOfSatisfying(WebApplicationException.class,

@@ -14,6 +14,7 @@ import io.hostwatch.service.probe.PingProbe;
 import io.hostwatch.service.probe.StorageObserver;
 import io.hostwatch.service.testing.BlackholePort;
 import io.hostwatch.service.testing.FakeMember;
+import io.hostwatch.service.testing.Hold;
 import io.hostwatch.service.testing.TestKeyStores;
 import io.hostwatch.service.zk.BrakeSeal;
 import io.hostwatch.service.zk.ClusterView;
@@ -91,9 +92,9 @@ class DetectorBrakeIT {
                     }
                     // From the loss on, through judgement and rechecks, none of the three may be published
                     // actionable while the brake holds, not even for a moment.
-                    await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6))
-                            .pollInterval(Duration.ofMillis(20)).until(() -> HOSTS.subList(0, 3).stream()
-                                    .noneMatch(h -> verdict(client, h).actionable()));
+                    await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(15))
+                            .pollInterval(Duration.ofMillis(20)).until(Hold.of("none actionable", () -> HOSTS.subList(0, 3)
+                                    .stream().noneMatch(h -> verdict(client, h).actionable())));
                     await("round " + round + " DEAD").atMost(Duration.ofSeconds(30)).until(() ->
                             HOSTS.subList(0, 3).stream().allMatch(h -> state(client, h) == State.DEAD));
                     assertThat(verdict(client, "m1").holds()).containsExactly(Verdict.HOLD_BRAKE);
@@ -131,8 +132,8 @@ class DetectorBrakeIT {
                 engaged.lost(), engaged.members(), "released by an operator", java.time.Instant.now(), "op")));
         await("restored after a forged release").atMost(Duration.ofSeconds(10)).until(() ->
                 view.brake("g").map(BrakeRecord::engaged).orElse(false));
-        await("still held").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() ->
-                HOSTS.subList(0, 3).stream().noneMatch(h -> verdict(client, h).actionable()));
+        await("still held").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(11)).until(Hold.of("none actionable",
+                () -> HOSTS.subList(0, 3).stream().noneMatch(h -> verdict(client, h).actionable())));
     }
 
     private static Verdict verdict(CuratorFramework client, String host) {

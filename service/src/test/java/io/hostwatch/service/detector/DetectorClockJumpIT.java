@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.hostwatch.schema.Json;
 import io.hostwatch.schema.MemberId;
+import io.hostwatch.schema.SignalStatus;
 import io.hostwatch.schema.State;
 import io.hostwatch.schema.Verdict;
 import io.hostwatch.schema.ZkPaths;
@@ -93,14 +94,17 @@ class DetectorClockJumpIT {
                 detector.start();
                 await().atMost(Duration.ofSeconds(30)).until(() -> state(client, m1.id) == State.RUNNING
                         && state(client, m2.id) == State.RUNNING);
-                // Let storage observation settle so the RUNNING verdicts carry FRESH evidence.
-                await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
+                // The RUNNING verdicts are republished once storage observation has FRESH evidence: take the
+                // versions only after both carry it, so that republish cannot fall into the holds below.
+                await("FRESH storage evidence").atMost(Duration.ofSeconds(30)).until(() ->
+                        storageStatus(client, m1.id) == SignalStatus.Storage.FRESH
+                                && storageStatus(client, m2.id) == SignalStatus.Storage.FRESH);
                 Map<String, Integer> versions = versions(client, m1.id, m2.id);
 
                 for (Duration jump : List.of(Duration.ofHours(1), Duration.ofHours(-1))) {
                     clock.offset.set(jump);
                     // Ten rechecks and six storage scans under the jumped clock: no verdict is rewritten.
-                    await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(7))
+                    await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(15))
                             .until(() -> versions(client, m1.id, m2.id).equals(versions));
                 }
                 m1.powerOff();
@@ -117,6 +121,15 @@ class DetectorClockJumpIT {
             return null;
         }
         return Json.read(client.getData().forPath(ZkPaths.verdict(id)), Verdict.class).state();
+    }
+
+    private static SignalStatus.Storage storageStatus(CuratorFramework client, MemberId id) throws Exception {
+        if (client.checkExists().forPath(ZkPaths.verdict(id)) == null) {
+            return null;
+        }
+        Verdict v = Json.read(client.getData().forPath(ZkPaths.verdict(id)), Verdict.class);
+        return v.state() == State.RUNNING && v.evidence() != null && v.evidence().storage() != null
+                ? v.evidence().storage().status() : null;
     }
 
     private static Map<String, Integer> versions(CuratorFramework client, MemberId... ids) throws Exception {

@@ -140,7 +140,7 @@ class FencerIT {
         Instance a = instance();
         long epoch = a.lead();
         plantDead("live1", epoch);
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(12))
                 .until(() -> bmc.calls.isEmpty() && record("live1").isEmpty());
     }
 
@@ -167,7 +167,7 @@ class FencerIT {
         assertThat(a.attempts).as("observed for the metrics").containsExactly("fake confirmed");
         // The verdict is published again (the detector would now show it FENCED): nothing more is sent.
         publishDead("node1", "inc-1", epoch);
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> bmc.powerOffs() == 1);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(11)).until(() -> bmc.powerOffs() == 1);
     }
 
     @Test
@@ -178,7 +178,7 @@ class FencerIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> a.view.brake(GROUP).map(BrakeRecord::engaged)
                 .orElse(false));
         publishDead("node1", "inc-1", epoch);
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(12))
                 .until(() -> bmc.calls.isEmpty() && record("node1").isEmpty());
     }
 
@@ -189,7 +189,7 @@ class FencerIT {
         // A newer leader elsewhere publishes the verdict; a still believes it leads with its old epoch.
         long newer = verdicts.acquireEpoch("a newer leader elsewhere");
         publishDead("node1", "inc-1", newer);
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(12))
                 .until(() -> bmc.calls.isEmpty() && record("node1").isEmpty());
     }
 
@@ -208,8 +208,11 @@ class FencerIT {
                 .isEqualTo(FencingAction.Status.PENDING);
         a.leader.set(false);
         long epochB = b.lead();
-        publishDead("node1", "inc-1", epochB); // b's detector judges the member and publishes it under its epoch
         release.countDown(); // a's call goes through now; a can no longer record its outcome
+        // The power-off a sent lands before b looks at the host (b asks the BMC's status first): with b's
+        // verdict published before it landed, b could find the host still on and send a second one.
+        await("a's power-off lands").atMost(Duration.ofSeconds(20)).until(() -> bmc.powerOffs() == 1);
+        publishDead("node1", "inc-1", epochB); // b's detector judges the member and publishes it under its epoch
         await().atMost(Duration.ofSeconds(20)).until(() -> record("node1")
                 .map(r -> r.status() == FencingAction.Status.CONFIRMED).orElse(false));
         FencingAction r = record("node1").orElseThrow();

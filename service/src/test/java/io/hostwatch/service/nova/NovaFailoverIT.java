@@ -124,7 +124,7 @@ class NovaFailoverIT {
         NovaHarness.Instance c = h.instance(false, false);
         long epochC = c.lead();
         h.publish(dead("host1", "inc-1", Instant.now(), epochC));
-        await().during(Duration.ofMillis(1000)).atMost(Duration.ofSeconds(3))
+        await().during(Duration.ofMillis(1000)).atMost(Duration.ofSeconds(11))
                 .until(() -> h.stub.forcedDownCalls(true).size() == 1);
         assertThat(h.stub.calls(x -> x.path.startsWith("/compute/") && x.method.equals("GET"))).hasSize(1);
     }
@@ -146,7 +146,7 @@ class NovaFailoverIT {
 
         gated.open.countDown(); // A wakes up: its call reaches Nova, but its outcome cannot be recorded
         await().atMost(WAIT).until(() -> h.stub.forcedDownCalls(true).size() == 1);
-        await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(3)).until(() -> {
+        await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(11)).until(() -> {
             NovaAction x = h.action("host1").orElseThrow();
             return x.status() == NovaAction.Status.PENDING && x.epoch() == epochA;
         });
