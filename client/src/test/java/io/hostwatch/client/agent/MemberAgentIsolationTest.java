@@ -94,7 +94,9 @@ class MemberAgentIsolationTest {
     @Test
     void isolatedHostFlagsItselfFencesAfterTheDeadlineAndClearsBothWhenZooKeeperIsBack() throws Exception {
         Path fencedMarker = tmp.resolve("fenced");
-        AgentConfig config = config().isolationResponse("touch '" + fencedMarker + "'").build();
+        // 5 s between ISOLATED and FENCED, so the ISOLATED-only slot is seen on a loaded machine too.
+        AgentConfig config = config().fenceAfter(Duration.ofSeconds(5))
+                .isolationResponse("touch '" + fencedMarker + "'").build();
         start(config);
         MemberRegistration registration = registration();
         assertThat(registration.fenceAfterMillis()).isNotNull()
@@ -108,7 +110,7 @@ class MemberAgentIsolationTest {
         assertThat(slot().has(StorageFlag.FENCED)).isFalse();
         assertThat(fencedMarker).doesNotExist();
 
-        await("FENCED").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+        await("FENCED").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
                 .until(() -> slot().has(StorageFlag.FENCED));
         assertThat(fencedMarker).exists();
         assertThat(slot().has(StorageFlag.ISOLATED)).isTrue();
@@ -155,8 +157,8 @@ class MemberAgentIsolationTest {
         start(config().isolationResponse("touch '" + fencedMarker + "'").build());
         server.stop();
         long seq = slot().seq();
-        await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(100))
-                .until(() -> slot().flags().isEmpty());
+        await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                .until(Hold.of("no flag", () -> slot().flags().isEmpty()));
         assertThat(slot().seq()).as("still writing storage").isGreaterThan(seq);
         assertThat(fencedMarker).doesNotExist();
         server.restart();
@@ -170,8 +172,8 @@ class MemberAgentIsolationTest {
         networkAnswers.set(false);
         server.stop();
         await("ISOLATED").atMost(Duration.ofSeconds(10)).until(() -> slot().has(StorageFlag.ISOLATED));
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
-                .until(() -> !slot().has(StorageFlag.FENCED));
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(13)).pollInterval(Duration.ofMillis(100))
+                .until(Hold.of("never FENCED", () -> !slot().has(StorageFlag.FENCED)));
         server.restart();
     }
 }

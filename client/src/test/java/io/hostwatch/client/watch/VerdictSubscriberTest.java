@@ -97,6 +97,10 @@ class VerdictSubscriberTest {
         return written;
     }
 
+    private static String last(List<String> list) {
+        return list.get(list.size() - 1);
+    }
+
     /** The verdicts as they are in ZooKeeper now. */
     private static Map<MemberId, Verdict> truth(CuratorFramework c) throws Exception {
         Map<MemberId, Verdict> out = new TreeMap<>();
@@ -131,11 +135,23 @@ class VerdictSubscriberTest {
         List<MemberId> ids = members("compute", 40);
         Map<MemberId, List<String>> written = burst(leader, ids, 0, CYCLE.length, null);
 
-        await().atMost(WAIT).until(() -> rec.changes.size() >= ids.size() * CYCLE.length);
+        // Every member's last write arrives. Each write is delivered at most once and in the order written;
+        // a write overtaken by the next one to the same member before the subscriber read it (its one-shot
+        // watch had not been set again yet: a starved thread on a loaded machine) is merged into that one,
+        // as docs/subscriber.md says.
+        await().atMost(WAIT).until(() -> ids.stream().allMatch(id -> {
+            List<String> got = rec.reasons(id);
+            return !got.isEmpty() && got.get(got.size() - 1).equals(last(written.get(id)));
+        }));
+        int merged = 0;
         for (MemberId id : ids) {
-            assertThat(rec.reasons(id)).as("verdicts delivered for %s", id).isEqualTo(written.get(id));
+            List<String> got = rec.reasons(id);
+            assertThat(written.get(id)).as("verdicts delivered for %s", id).containsSubsequence(got);
+            assertThat(got).as("each delivered once").doesNotHaveDuplicates();
+            merged += written.get(id).size() - got.size();
         }
-        assertThat(rec.changes).hasSize(ids.size() * CYCLE.length);
+        System.out.printf("burst: %d writes, %d merged into a later one%n", ids.size() * CYCLE.length, merged);
+        assertThat(rec.changes).hasSize(ids.size() * CYCLE.length - merged);
         Map<MemberId, Verdict> previous = new HashMap<>();
         for (RecordingListener.Change c : rec.changes) {
             assertThat(c.old()).as("old is the verdict delivered before").isEqualTo(previous.get(c.now().id()));
