@@ -93,13 +93,19 @@ class StorageForgeryIT {
         List<String> states = new CopyOnWriteArrayList<>();
         List<String> storageSeen = new CopyOnWriteArrayList<>();
 
-        // The neighbour attacks for 10 s: forgeries with FENCED and STOPPING, its own genuine
-        // records transplanted, unsigned records, and the two old genuine records replayed.
+        // The neighbour attacks for at least 10 s, and on until the verdict has been UNKNOWN for ten more
+        // rounds (it is, once the victim's session has expired and it is judged again: later on a loaded
+        // machine), 40 s at most: forgeries with FENCED and STOPPING, its own genuine records transplanted,
+        // unsigned records, and the two old genuine records replayed.
         KeyPair forger = StorageKeys.generate();
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long start = System.nanoTime();
+        long minimum = start + Duration.ofSeconds(10).toNanos();
+        long deadline = start + Duration.ofSeconds(40).toNanos();
         long seq = StorageRecordCodec.decode(genuine.get(1)).seq() + 100;
         int round = 0;
-        while (System.nanoTime() - deadline < 0) {
+        int roundsSinceUnknown = 0;
+        while (System.nanoTime() - deadline < 0
+                && (System.nanoTime() - minimum < 0 || roundsSinceUnknown < 10)) {
             byte[] bytes = switch (round % 5) {
                 case 0 -> StorageRecordCodec.encodeSigned(record(seq++, incarnation,
                         EnumSet.of(StorageFlag.ISOLATED, StorageFlag.FENCED)), VICTIM, forger.getPrivate());
@@ -109,6 +115,9 @@ class StorageForgeryIT {
             };
             put(victimSlot, bytes);
             observe(states, storageSeen);
+            if (states.contains("UNKNOWN")) {
+                roundsSinceUnknown++;
+            }
             Thread.sleep(200);
             round++;
         }

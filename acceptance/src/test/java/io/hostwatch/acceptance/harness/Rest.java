@@ -2,6 +2,7 @@ package io.hostwatch.acceptance.harness;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -41,6 +42,16 @@ public final class Rest {
             Thread.currentThread().interrupt();
             return new Reply(-1, null, e.toString());
         }
+    }
+
+    /**
+     * The JSON body of a GET, or a {@link MissingNode} when there is none (no answer within the
+     * request timeout, an empty or non-JSON body): inside an await, a slow answer is then a condition
+     * not met yet, polled again, rather than a NullPointerException that ends the wait.
+     */
+    public static JsonNode json(String url) {
+        JsonNode body = get(url).body();
+        return body == null ? MissingNode.getInstance() : body;
     }
 
     /** The member's state, or null when the service does not answer 200. */
