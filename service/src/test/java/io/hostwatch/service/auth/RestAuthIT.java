@@ -54,7 +54,7 @@ class RestAuthIT {
                     server:
                       applicationConnectors: [{type: http, port: 0, bindHost: 127.0.0.1}]
                       adminConnectors: [{type: http, port: 0}]
-                    zookeeper: {connectString: "%s", sessionTimeout: 2s}
+                    zookeeper: {connectString: "%s", sessionTimeout: 6s}
                     storage: {root: "%s", staleAfter: 1s, observeInterval: 200ms}
                     ping: {timeout: 300ms, icmp: never, ports: [1]}
                     auth: {type: keystone, tokenCacheTime: 1s}

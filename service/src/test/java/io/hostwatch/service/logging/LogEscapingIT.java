@@ -38,7 +38,7 @@ class LogEscapingIT {
                     logging:
                       level: DEBUG
                       appenders: [{type: file, currentLogFilename: "%s", archive: false}]
-                    zookeeper: {connectString: "%s", sessionTimeout: 2s}
+                    zookeeper: {connectString: "%s", sessionTimeout: 6s}
                     storage: {root: "%s"}
                     """.formatted(app, zk.getConnectString(), Files.createDirectories(dir.resolve("s")));
             DropwizardTestSupport<HostwatchConfiguration> service = new DropwizardTestSupport<>(

@@ -44,7 +44,7 @@ class RequestLogIT {
                         appenders: [{type: file, currentLogFilename: "%s", archive: false}]
                     logging:
                       appenders: [{type: file, currentLogFilename: "%s", archive: false, logFormat: "%%-5level [%%t] %%logger: %%m%%n"}]
-                    zookeeper: {connectString: "%s", sessionTimeout: 2s}
+                    zookeeper: {connectString: "%s", sessionTimeout: 6s}
                     storage: {root: "%s"}
                     """.formatted(requests, app, zk.getConnectString(), Files.createDirectories(dir.resolve("s")));
             DropwizardTestSupport<HostwatchConfiguration> service = new DropwizardTestSupport<>(

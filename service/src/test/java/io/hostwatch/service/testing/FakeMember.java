@@ -43,8 +43,8 @@ public final class FakeMember implements AutoCloseable {
         Files.createDirectories(slot.getParent());
         writeSlot();
         writer.scheduleWithFixedDelay(this::writeSlot, INTERVAL_MILLIS, INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
-        client = CuratorFrameworkFactory.builder().connectString(connectString).sessionTimeoutMs(2_000)
-                .connectionTimeoutMs(2_000).retryPolicy(new RetryOneTime(100)).build();
+        client = CuratorFrameworkFactory.builder().connectString(connectString).sessionTimeoutMs(10_000)
+                .connectionTimeoutMs(10_000).retryPolicy(new RetryOneTime(100)).build();
         client.start();
         MemberRegistration reg = new MemberRegistration(id.group(), id.host(), address, incarnation.toString(),
                 Instant.now(), false, INTERVAL_MILLIS, "test");
@@ -63,7 +63,11 @@ public final class FakeMember implements AutoCloseable {
         }
     }
 
-    /** The host loses power: its storage counter stops and its ZooKeeper session goes away. */
+    /**
+     * The host loses power: its storage counter stops and its ZooKeeper session is closed, so the
+     * heartbeat goes at once (the session timeout is long only so that a loaded machine does not
+     * expire it while the member is meant to be up: its znode is not re-created).
+     */
     public void powerOff() {
         writer.shutdownNow();
         client.close();
