@@ -23,9 +23,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.apache.curator.framework.CuratorFramework;
@@ -37,8 +35,11 @@ import org.slf4j.LoggerFactory;
  * per group for the current {@link LeaderTerm leadership term}, and executes the effects they ask
  * for (publish through the {@link VerdictWriter}, probe, write the brake, wake at). Outcomes that
  * arrive after the term ended are dropped; a write rejected by the epoch check steps the term
- * down at once. All machine calls run on one ordered thread ({@code hostwatch-detector}), every
- * task through one logging guard.
+ * down at once. All machine calls run on one thread ({@code hostwatch-detector}, a
+ * {@link DetectorThread}), every task through one logging guard: membership and leadership events
+ * in an urgent lane, in their order, ahead of the detector's own follow-ups (probe results, write
+ * acknowledgements, timers), so that the last of a burst of losses is taken in, and its
+ * {@code SUSPECT} queued for writing, before the first members' final verdicts are worked out.
  */
 public final class Detector implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(Detector.class);
@@ -50,7 +51,7 @@ public final class Detector implements Closeable {
     private final LongSupplier nanoTime;
     private final LeaderTerm term;
     private final CuratorFramework client;
-    private final ScheduledExecutorService executor;
+    private final DetectorThread executor;
     private final List<PublishListener> publishListeners = new CopyOnWriteArrayList<>();
     private final Map<String, GroupStateMachine> machines = new HashMap<>(); // confined to the executor
     private volatile FencingSource fencing = new FencingSource() {
@@ -86,11 +87,7 @@ public final class Detector implements Closeable {
         this.nanoTime = nanoTime;
         this.term = new LeaderTerm(client, store, instanceId, clock);
         this.clock = clock;
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "hostwatch-detector");
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = new DetectorThread("hostwatch-detector");
         this.runner = new EffectRunner(writer, probe, executor, this::current, term::stepDown, this::millis,
                 publishListeners, localBrakes, ownWrites);
     }
@@ -143,17 +140,17 @@ public final class Detector implements Closeable {
         term.addListener(new LeaderTerm.Listener() {
             @Override
             public void becameLeader(long epoch) {
-                submit(() -> beginTerm(epoch));
+                submitUrgent(() -> beginTerm(epoch));
             }
 
             @Override
             public void stoppedLeading(long epoch) {
-                submit(() -> endTerm(epoch));
+                submitUrgent(() -> endTerm(epoch));
             }
 
             @Override
             public void connectionChanged(boolean connected) {
-                submit(() -> {
+                submitUrgent(() -> {
                     if (connected) {
                         graceUntilMillis = millis() + settings.sessionTimeout().toMillis();
                     }
@@ -327,12 +324,28 @@ public final class Detector implements Closeable {
         }
     }
 
+    /** Runs {@code task} on the detector's thread, behind the urgent tasks. */
     void submit(Runnable task) {
         if (closed) {
             return;
         }
         try {
             executor.execute(EffectRunner.guarded(task));
+        } catch (RejectedExecutionException e) {
+            LOG.debug("detector closed: task dropped");
+        }
+    }
+
+    /**
+     * Runs a membership or leadership event on the detector's thread ahead of the detector's own
+     * follow-ups (probe results, acknowledgements, timers), in order with the other such events.
+     */
+    void submitUrgent(Runnable task) {
+        if (closed) {
+            return;
+        }
+        try {
+            executor.executeUrgent(EffectRunner.guarded(task));
         } catch (RejectedExecutionException e) {
             LOG.debug("detector closed: task dropped");
         }

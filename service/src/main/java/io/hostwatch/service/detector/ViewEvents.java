@@ -9,7 +9,10 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Membership events from the cluster view, handed to the detector's thread as machine events. */
+/**
+ * Membership events from the cluster view, handed to the detector's thread as machine events, in
+ * its urgent lane ({@link DetectorThread}): a loss is taken in ahead of the detector's own follow-ups.
+ */
 final class ViewEvents implements ClusterView.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(ViewEvents.class);
 
@@ -26,22 +29,23 @@ final class ViewEvents implements ClusterView.Listener {
     @Override
     public void joined(MemberId id, MemberRegistration registration) {
         probe.track(id);
-        detector.submit(() -> detector.on(id.group(), m -> m.joined(registration, probe.current(id))));
+        detector.submitUrgent(() -> detector.on(id.group(), m -> m.joined(registration, probe.current(id))));
     }
 
     @Override
     public void left(MemberId id, MemberRegistration last) {
-        detector.submit(() -> detector.on(id.group(), m -> m.left(last)));
+        detector.submitUrgent(() -> detector.on(id.group(), m -> m.left(last)));
     }
 
     @Override
     public void maintenanceChanged(MemberId id) {
-        detector.submit(() -> detector.on(id.group(), m -> m.maintenance(id, view.maintenance(id).orElse(null))));
+        detector.submitUrgent(() -> detector.on(id.group(),
+                m -> m.maintenance(id, view.maintenance(id).orElse(null))));
     }
 
     @Override
     public void brakeChanged(String group) {
-        detector.submit(() -> detector.on(group, m -> {
+        detector.submitUrgent(() -> detector.on(group, m -> {
             BrakeRecord r = view.brake(group).orElse(null);
             if (r != null && (r.engaged() || detector.brakeSeal().genuineRelease(r))) {
                 return m.brake(r);
@@ -58,6 +62,6 @@ final class ViewEvents implements ClusterView.Listener {
 
     @Override
     public void verdictRemoved(MemberId id) {
-        detector.submit(() -> detector.forget(id));
+        detector.submitUrgent(() -> detector.forget(id));
     }
 }
