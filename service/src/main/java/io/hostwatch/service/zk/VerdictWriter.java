@@ -7,7 +7,6 @@ import io.hostwatch.schema.MemberId;
 import io.hostwatch.schema.Verdict;
 import io.hostwatch.schema.ZkPaths;
 import java.io.Closeable;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,11 +28,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The detector's one guarded writer. Verdicts are queued and written many at a time: each batch is
  * one asynchronous multi-op that starts with a check of the leader's epoch and holds up to
- * {@link #MAX_BATCH_OPS} operations and {@link #MAX_BATCH_BYTES} bytes (well under ZooKeeper's
- * 1 MiB packet limit). Up to {@link #MAX_IN_FLIGHT} batches are in flight at once on the one
- * session, which ZooKeeper applies in the order they were sent, and batches are taken in queue
- * order, so a member's verdicts land in the order they were asked for. Each call returns a future that
- * completes when its write is durable, or exceptionally: {@link VerdictStore.FencedException}
+ * {@link WriteLanes#MAX_BATCH_OPS} operations and {@link WriteLanes#MAX_BATCH_BYTES} bytes (well
+ * under ZooKeeper's 1 MiB packet limit). Several batches are in flight at once on the one session
+ * ({@link WriteLanes}), which ZooKeeper applies in the order they were sent, and each lane is taken
+ * in its order, so a member's verdicts land in the order they were asked for. Each call returns a
+ * future that completes when its write is durable, or exceptionally: {@link VerdictStore.FencedException}
  * when the epoch was superseded (nothing of the batch was written).
  *
  * <p>A batch that fails for another reason (a first verdict whose znode already exists, a member
@@ -43,37 +42,20 @@ import org.slf4j.LoggerFactory;
  * {@code historySize} transitions, never on the critical path.
  *
  * <p>{@code SUSPECT} is urgent: it is the first sign of a loss and must not wait behind final
- * verdicts and other writes. A {@code SUSPECT} for a member with no write of its own waiting is
- * queued in a lane of its own that is always sent first; one for a member with a write waiting
- * joins the ordinary queue behind it, so a member's writes are still sent in the order asked.
+ * verdicts and other writes. {@link WriteLanes} decides the order and the batches: a
+ * {@code SUSPECT} for a member with no write of its own waiting goes into a lane that is always
+ * sent first and does not wait for the batches in flight; one for a member with a write waiting
+ * joins the ordinary lane behind it, so a member's writes are still sent in the order asked.
  */
 public final class VerdictWriter implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(VerdictWriter.class);
-    static final int MAX_BATCH_OPS = 400;
-    static final int MAX_BATCH_BYTES = 512 * 1024;
-    /** Batches in flight at once: ZooKeeper commits them together (one log sync for several). */
-    static final int MAX_IN_FLIGHT = 4;
-
-    private record Pending(Verdict next, Verdict previous, BrakeRecord brake, long epoch, byte[] data,
-                           CompletableFuture<Void> done) {
-        boolean transition() {
-            return next != null && VerdictHistory.isTransition(previous, next);
-        }
-
-        int bytes() {
-            return data.length * (transition() ? 2 : 1) + 256;
-        }
-    }
 
     private final CuratorFramework client;
     private final VerdictStore store;
     private final int historySize;
     private final ExecutorService executor;
-    private final ArrayDeque<Pending> queue = new ArrayDeque<>(); // guarded by itself
-    private final ArrayDeque<Pending> urgent = new ArrayDeque<>(); // guarded by queue
-    private final Map<MemberId, Integer> waiting = new java.util.HashMap<>(); // in queue, per member; guarded by queue
-    private int inFlight; // guarded by queue
-    private boolean pumping; // guarded by queue
+    private final WriteLanes lanes = new WriteLanes(); // guarded by itself
+    private boolean pumping; // guarded by lanes
     private long sent; // writer thread only
     private final Map<MemberId, Long> lastSent = new ConcurrentHashMap<>();
     private final Set<String> groupsReady = ConcurrentHashMap.newKeySet();
@@ -93,40 +75,32 @@ public final class VerdictWriter implements Closeable {
 
     /** Writes {@code next} (replacing {@code previous}, null for a first verdict) under {@code epoch}. */
     public CompletableFuture<Void> publish(Verdict next, Verdict previous, long epoch) {
-        return enqueue(new Pending(next, previous, null, epoch, Json.write(next), new CompletableFuture<>()));
+        return enqueue(new PendingWrite(next, previous, null, epoch, Json.write(next), new CompletableFuture<>()));
     }
 
     /** Writes a group's brake record under {@code epoch}, in order with the verdicts. */
     public CompletableFuture<Void> writeBrake(BrakeRecord record, long epoch) {
-        return enqueue(new Pending(null, null, record, epoch, new byte[0], new CompletableFuture<>()));
+        return enqueue(new PendingWrite(null, null, record, epoch, new byte[0], new CompletableFuture<>()));
     }
 
     /** Writes waiting or in flight. */
     public int backlog() {
-        synchronized (queue) {
-            return queue.size() + urgent.size() + inFlight;
+        synchronized (lanes) {
+            return lanes.backlog();
         }
     }
 
-    private CompletableFuture<Void> enqueue(Pending p) {
-        synchronized (queue) {
-            if (p.next != null && p.next.state() == io.hostwatch.schema.State.SUSPECT
-                    && !waiting.containsKey(p.next.id())) {
-                urgent.addLast(p);
-            } else {
-                queue.addLast(p);
-                if (p.next != null) {
-                    waiting.merge(p.next.id(), 1, Integer::sum);
-                }
-            }
+    private CompletableFuture<Void> enqueue(PendingWrite p) {
+        synchronized (lanes) {
+            lanes.add(p);
             kick();
         }
-        return p.done;
+        return p.done();
     }
 
-    /** With the queue lock held: makes sure the pump runs when there is work and room. */
+    /** With the lanes' lock held: makes sure the pump runs when there is a batch that may be sent. */
     private void kick() {
-        if (pumping || queue.isEmpty() && urgent.isEmpty() || inFlight >= MAX_IN_FLIGHT) {
+        if (pumping || !lanes.ready()) {
             return;
         }
         pumping = true;
@@ -134,30 +108,29 @@ public final class VerdictWriter implements Closeable {
             executor.execute(this::pump);
         } catch (RejectedExecutionException closed) {
             pumping = false;
-            List<Pending> dropped = drainAll();
-            dropped.forEach(x -> x.done.completeExceptionally(new HostwatchException("verdict writer closed")));
+            List<PendingWrite> dropped = lanes.drainAll();
+            dropped.forEach(x -> x.done().completeExceptionally(new HostwatchException("verdict writer closed")));
         }
     }
 
-    /** On the writer thread: sends batches while there is work and fewer than MAX_IN_FLIGHT are in flight. */
+    /** On the writer thread: sends batches while {@link WriteLanes} has one that may be sent. */
     private void pump() {
         while (true) {
-            List<Pending> batch = new ArrayList<>();
-            synchronized (queue) {
-                if (queue.isEmpty() && urgent.isEmpty() || inFlight >= MAX_IN_FLIGHT) {
+            List<PendingWrite> batch;
+            synchronized (lanes) {
+                batch = lanes.next();
+                if (batch.isEmpty()) {
                     pumping = false;
                     return;
                 }
-                take(urgent.isEmpty() ? queue : urgent, batch);
-                inFlight++;
             }
-            if (batch.get(0).brake != null) {
+            if (batch.get(0).brake() != null) {
                 oneByOne(batch, -1);
                 release();
                 continue;
             }
             long seq = ++sent;
-            batch.forEach(p -> lastSent.put(p.next.id(), seq));
+            batch.forEach(p -> lastSent.put(p.next().id(), seq));
             try {
                 send(batch, seq);
             } catch (Exception e) {
@@ -168,49 +141,26 @@ public final class VerdictWriter implements Closeable {
         }
     }
 
-    /** With the queue lock held: the next batch from {@code lane}, in its order, under one epoch, within the bounds. */
-    private void take(ArrayDeque<Pending> lane, List<Pending> batch) {
-        int ops = 1;
-        int bytes = 0;
-        while (!lane.isEmpty()) {
-            Pending p = lane.peekFirst();
-            boolean alone = p.brake != null;
-            if (!batch.isEmpty() && (alone || p.epoch != batch.get(0).epoch || ops + 2 > MAX_BATCH_OPS
-                    || bytes + p.bytes() > MAX_BATCH_BYTES)) {
-                return;
-            }
-            batch.add(lane.removeFirst());
-            if (lane == queue && p.next != null) {
-                waiting.computeIfPresent(p.next.id(), (id, n) -> n > 1 ? n - 1 : null);
-            }
-            ops += p.transition() ? 2 : 1;
-            bytes += p.bytes();
-            if (alone) {
-                return;
-            }
-        }
-    }
-
     private void release() {
-        synchronized (queue) {
-            inFlight--;
+        synchronized (lanes) {
+            lanes.done();
             kick();
         }
     }
 
-    private void send(List<Pending> batch, long seq) throws Exception {
-        long epoch = batch.get(0).epoch;
+    private void send(List<PendingWrite> batch, long seq) throws Exception {
+        long epoch = batch.get(0).epoch();
         List<CuratorOp> ops = new ArrayList<>(batch.size() * 2 + 1);
         ops.add(client.transactionOp().check().withVersion((int) epoch).forPath(ZkPaths.EPOCH));
-        for (Pending p : batch) {
-            MemberId id = p.next.id();
+        for (PendingWrite p : batch) {
+            MemberId id = p.next().id();
             prepare(id, p.transition());
             String path = ZkPaths.verdict(id);
-            ops.add(p.previous == null ? client.transactionOp().create().withMode(CreateMode.PERSISTENT)
-                    .forPath(path, p.data) : client.transactionOp().setData().forPath(path, p.data));
+            ops.add(p.previous() == null ? client.transactionOp().create().withMode(CreateMode.PERSISTENT)
+                    .forPath(path, p.data()) : client.transactionOp().setData().forPath(path, p.data()));
             if (p.transition()) {
                 ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
-                        .forPath(ZkPaths.historyEntryPrefix(id), p.data));
+                        .forPath(ZkPaths.historyEntryPrefix(id), p.data()));
             }
         }
         client.transaction().inBackground((c, event) -> completed(batch, seq, event)).forOperations(ops);
@@ -241,12 +191,12 @@ public final class VerdictWriter implements Closeable {
         }
     }
 
-    private void completed(List<Pending> batch, long seq, CuratorEvent event) {
+    private void completed(List<PendingWrite> batch, long seq, CuratorEvent event) {
         if (event.getResultCode() == KeeperException.Code.OK.intValue()) {
-            for (Pending p : batch) {
-                p.done.complete(null);
+            for (PendingWrite p : batch) {
+                p.done().complete(null);
                 if (p.transition()) {
-                    counted(p.next.id());
+                    counted(p.next().id());
                 }
             }
             release();
@@ -256,8 +206,8 @@ public final class VerdictWriter implements Closeable {
         boolean fenced = results != null && !results.isEmpty()
                 && results.get(0).getError() == KeeperException.Code.BADVERSION.intValue();
         if (fenced) {
-            VerdictStore.FencedException e = new VerdictStore.FencedException(batch.get(0).epoch);
-            batch.forEach(p -> p.done.completeExceptionally(e));
+            VerdictStore.FencedException e = new VerdictStore.FencedException(batch.get(0).epoch());
+            batch.forEach(p -> p.done().completeExceptionally(e));
             release();
             return;
         }
@@ -269,7 +219,7 @@ public final class VerdictWriter implements Closeable {
                 release();
             });
         } catch (RejectedExecutionException closed) {
-            batch.forEach(p -> p.done.completeExceptionally(new HostwatchException("verdict writer closed")));
+            batch.forEach(p -> p.done().completeExceptionally(new HostwatchException("verdict writer closed")));
         }
     }
 
@@ -277,20 +227,20 @@ public final class VerdictWriter implements Closeable {
      * Writes each of {@code batch} on its own (the rare path), on the writer thread. A verdict for
      * which a later batch was already sent is not written again: the later one is newer.
      */
-    private void oneByOne(List<Pending> batch, long seq) {
-        for (Pending p : batch) {
+    private void oneByOne(List<PendingWrite> batch, long seq) {
+        for (PendingWrite p : batch) {
             try {
-                if (p.brake != null) {
-                    store.writeBrake(p.brake, p.epoch);
-                } else if (seq >= 0 && lastSent.getOrDefault(p.next.id(), seq) > seq) {
-                    throw new HostwatchException("verdict of " + p.next.id() + " superseded by a later write");
+                if (p.brake() != null) {
+                    store.writeBrake(p.brake(), p.epoch());
+                } else if (seq >= 0 && lastSent.getOrDefault(p.next().id(), seq) > seq) {
+                    throw new HostwatchException("verdict of " + p.next().id() + " superseded by a later write");
                 } else {
-                    historyReady.remove(p.next.id());
-                    store.write(p.next, p.previous, p.epoch);
+                    historyReady.remove(p.next().id());
+                    store.write(p.next(), p.previous(), p.epoch());
                 }
-                p.done.complete(null);
+                p.done().complete(null);
             } catch (RuntimeException e) {
-                p.done.completeExceptionally(e);
+                p.done().completeExceptionally(e);
             }
         }
     }
@@ -310,23 +260,13 @@ public final class VerdictWriter implements Closeable {
         sinceTrim.remove(id);
     }
 
-    /** With the queue lock held: empties both lanes. */
-    private List<Pending> drainAll() {
-        List<Pending> all = new ArrayList<>(urgent);
-        all.addAll(queue);
-        urgent.clear();
-        queue.clear();
-        waiting.clear();
-        return all;
-    }
-
     @Override
     public void close() {
         executor.shutdownNow();
-        List<Pending> dropped;
-        synchronized (queue) {
-            dropped = drainAll();
+        List<PendingWrite> dropped;
+        synchronized (lanes) {
+            dropped = lanes.drainAll();
         }
-        dropped.forEach(p -> p.done.completeExceptionally(new HostwatchException("verdict writer closed")));
+        dropped.forEach(p -> p.done().completeExceptionally(new HostwatchException("verdict writer closed")));
     }
 }
