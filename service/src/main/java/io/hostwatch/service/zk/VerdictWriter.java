@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * <p>{@code SUSPECT} is urgent: it is the first sign of a loss and must not wait behind final
  * verdicts and other writes. {@link WriteLanes} decides the order and the batches: a
  * {@code SUSPECT} for a member with no write of its own waiting goes into a lane that is always
- * sent first and does not wait for the batches in flight; one for a member with a write waiting
+ * sent first and has a slot in flight of its own; one for a member with a write waiting
  * joins the ordinary lane behind it, so a member's writes are still sent in the order asked.
  */
 public final class VerdictWriter implements Closeable {

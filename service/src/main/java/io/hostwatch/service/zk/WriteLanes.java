@@ -20,19 +20,21 @@ import java.util.Map;
  * {@link #MAX_BATCH_OPS} operations (plus the epoch check) and {@link #MAX_BATCH_BYTES} bytes; a
  * brake record goes alone. Ordinary batches wait while {@link #MAX_IN_FLIGHT} batches are in flight
  * (several in flight let ZooKeeper commit them together, and the later writes coalesce into large
- * batches meanwhile). Urgent batches do not wait for that: they are sent while fewer than
- * {@link #MAX_IN_FLIGHT_URGENT} batches of any kind are in flight, so when a thousand heartbeats go
- * at once every {@code SUSPECT} is on its way within one pass, instead of the bulk waiting a round
- * trip behind the first small batches and the final verdicts in flight. ZooKeeper applies one
- * session's requests in the order sent, so a write sent later never lands before one sent earlier.
+ * batches meanwhile). Urgent batches are sent while fewer than {@link #MAX_IN_FLIGHT_URGENT} are in
+ * flight: one slot more, which only an urgent batch may take, so a {@code SUSPECT} never waits for
+ * a round trip of the final verdicts in flight. Not more: a standalone ZooKeeper server takes every
+ * session's requests through one queue, so a deeper pipeline of this session's multi-ops would only
+ * move the wait into that queue, where the watchers' reads of the new verdicts (the service's own
+ * cache and every subscriber) would wait behind it. ZooKeeper applies one session's requests in the
+ * order sent, so a write sent later never lands before one sent earlier.
  */
 final class WriteLanes {
     static final int MAX_BATCH_OPS = 400;
     static final int MAX_BATCH_BYTES = 512 * 1024;
     /** Batches in flight at once before an ordinary batch waits. */
     static final int MAX_IN_FLIGHT = 4;
-    /** Batches in flight at once before an urgent batch waits. */
-    static final int MAX_IN_FLIGHT_URGENT = 16;
+    /** Batches in flight at once before an urgent batch waits: one slot that only an urgent batch may take. */
+    static final int MAX_IN_FLIGHT_URGENT = MAX_IN_FLIGHT + 1;
 
     private final ArrayDeque<PendingWrite> ordinary = new ArrayDeque<>();
     private final ArrayDeque<PendingWrite> urgent = new ArrayDeque<>();
