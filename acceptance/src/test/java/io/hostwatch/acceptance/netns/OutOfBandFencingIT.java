@@ -108,17 +108,11 @@ class OutOfBandFencingIT {
 
     /** As {@link #bmc(NetnsLab, String)}, in {@code dir}. */
     static IpmiSimulator bmc(NetnsLab lab, Path dir) {
-        IpmiSimulator sim = IpmiSimulator.start(dir,
-                "if [ -s \"$dir/namespace\" ]; then ip link set \"$(cat \"$dir/link\")\" down; "
-                        + "ip netns pids \"$(cat \"$dir/namespace\")\" | xargs -r kill -9; fi");
-        lab.onClose(sim);
-        return sim;
+        return NetnsBmc.start(lab, dir);
     }
 
     static void wire(IpmiSimulator sim, NetnsHost host) throws IOException {
-        Path dir = sim.passwordFile().getParent();
-        Files.writeString(dir.resolve("link"), host.rootLink());
-        Files.writeString(dir.resolve("namespace"), host.namespace());
+        NetnsBmc.wire(sim, host);
     }
 
     private static Path serviceConfig() throws IOException {

@@ -46,8 +46,32 @@ import java.util.stream.Collectors;
  *   <li>{@code accuracy}: a fault alone on a host that was RUNNING (nothing else on it, nothing on
  *       the coordination layer) gets the verdict SPEC §2 names for it ({@link FaultKind#expected()}).</li>
  * </ul>
+ *
+ * <p>With out-of-band fencing ({@link Bounds#outOfBandFencing()}), the BMCs' own logs of their calls
+ * are ground truth too: a host is powered off from the moment its BMC ran a power-off until the
+ * operator powered it on again (and its new agent had time to start). The double fault is then
+ * judged like everything else: {@code DEAD} held non-actionable (waiting for the BMC) is what it
+ * must look like, an actionable verdict before the BMC's power-off is a {@code safety.live-host}
+ * violation. And:
+ * <ul>
+ *   <li>{@code safety.power-off-once}: at most one power-off per host between two power-ons (one
+ *       per incarnation: a power-off ends the incarnation, the next one starts after a power-on);</li>
+ *   <li>{@code safety.bmc-brake}: no BMC call while the group's brake is engaged, except the rest of
+ *       an attempt that began before the engagement (its calls follow each other within
+ *       {@link #ATTEMPT_GAP}); a power-off is never more than that after the attempt's first call.</li>
+ * </ul>
  */
 public final class HistoryChecker {
+
+    /** Calls of one fencing attempt follow each other within this (the service's BMC request bound). */
+    static final Duration ATTEMPT_GAP = Duration.ofSeconds(5);
+
+    /** A call a host's BMC received, from the BMC's own log: e.g. {@code 0x20 set power 0}. */
+    public record BmcCall(Instant at, String host, String call) {
+        boolean powerOff() {
+            return call.endsWith("set power 0");
+        }
+    }
 
     /** A call the Nova contract stub recorded: a {@code forced_down} change of {@code host}'s compute service. */
     public record NovaCall(Instant at, String host, boolean forcedDown, int status) {
@@ -78,7 +102,8 @@ public final class HistoryChecker {
     /** The verdict of the checker and the figures of the summary. */
     public record Result(List<Finding> findings, Map<FaultKind, Integer> faultsByKind,
                          Map<String, Integer> verdictsByState, int actionable, int accuracyJudged,
-                         int accuracyCorrect, int livenessJudged, int forceDowns) {
+                         int accuracyCorrect, int livenessJudged, int forceDowns, int bmcCalls, int powerOffs,
+                         int heldForFencing) {
         public List<Finding> violations() {
             return findings.stream().filter(f -> f.category() == Category.VIOLATION).toList();
         }
@@ -95,7 +120,14 @@ public final class HistoryChecker {
     }
 
     public Result check(List<NemesisEvent> log, List<Verdict> history, List<BrakeRecord> brakes, List<NovaCall> nova) {
+        return check(log, history, brakes, nova, List.of());
+    }
+
+    public Result check(List<NemesisEvent> log, List<Verdict> history, List<BrakeRecord> brakes, List<NovaCall> nova,
+                        List<BmcCall> bmc) {
         Timeline t = Timeline.of(log);
+        Map<String, List<Instant[]>> bmcOff = bmcOff(t, bmc);
+        int[] held = {0};
         Map<String, List<Verdict>> byHost = byHost(t.group, history);
         List<Finding> findings = new ArrayList<>();
         List<Instant[]> brakeSpans = brakeSpans(t, brakes);
@@ -107,9 +139,10 @@ public final class HistoryChecker {
                 } else if (lossAt == null) {
                     lossAt = v.since() != null && v.since().isBefore(at(v)) ? v.since() : at(v);
                 }
-                safety(t, e.getKey(), v, lossAt, brakeSpans, findings);
+                safety(t, e.getKey(), v, lossAt, brakeSpans, bmcOff, held, findings);
             }
         }
+        bmc(t, bmc, brakeSpans, findings);
         int forceDowns = nova(byHost, nova, findings);
         int liveness = 0;
         int judged = 0;
@@ -117,7 +150,7 @@ public final class HistoryChecker {
         for (String h : t.hosts) {
             List<Verdict> vs = byHost.getOrDefault(h, List.of());
             liveness += liveness(t, h, vs, findings);
-            int[] acc = accuracy(t, h, vs, findings);
+            int[] acc = accuracy(t, h, vs, bmcOff.getOrDefault(h, List.of()), findings);
             judged += acc[0];
             correct += acc[1];
             ending(t, h, vs, findings);
@@ -133,7 +166,65 @@ public final class HistoryChecker {
                 actionable += v.actionable() ? 1 : 0;
             }
         }
-        return new Result(List.copyOf(findings), faults, states, actionable, judged, correct, liveness, forceDowns);
+        return new Result(List.copyOf(findings), faults, states, actionable, judged, correct, liveness, forceDowns,
+                bmc.size(), (int) bmc.stream().filter(BmcCall::powerOff).count(), held[0]);
+    }
+
+    /**
+     * Per host, when it was off because its BMC powered it off: from the BMC's power-off until the
+     * operator's next power-on plus an agent start (verdicts about the old incarnation may stand
+     * until the new agent registers), or the end.
+     */
+    private Map<String, List<Instant[]>> bmcOff(Timeline t, List<BmcCall> bmc) {
+        Map<String, List<Instant[]>> out = new HashMap<>();
+        for (BmcCall c : bmc) {
+            if (!c.powerOff()) {
+                continue;
+            }
+            Instant on = t.powerOns.getOrDefault(c.host(), List.of()).stream().filter(p -> !p.isBefore(c.at()))
+                    .findFirst().map(p -> p.plus(bounds.agentStart())).orElse(Instant.MAX);
+            out.computeIfAbsent(c.host(), h -> new ArrayList<>()).add(new Instant[] {c.at(), on});
+        }
+        return out;
+    }
+
+    /** The BMC rules: one power-off per power-on, no attempt begun while the brake holds. */
+    private void bmc(Timeline t, List<BmcCall> calls, List<Instant[]> brakeSpans, List<Finding> out) {
+        Map<String, List<BmcCall>> byHost = new TreeMap<>();
+        calls.stream().sorted(Comparator.comparing(BmcCall::at))
+                .forEach(c -> byHost.computeIfAbsent(c.host(), h -> new ArrayList<>()).add(c));
+        byHost.forEach((h, cs) -> {
+            List<Instant> ons = t.powerOns.getOrDefault(h, List.of());
+            Instant lastOff = null;
+            Instant attemptStart = null;
+            Instant previous = null;
+            for (BmcCall c : cs) {
+                if (previous == null || Duration.between(previous, c.at()).compareTo(ATTEMPT_GAP) > 0) {
+                    attemptStart = c.at();
+                }
+                previous = c.at();
+                for (Instant[] b : brakeSpans) {
+                    boolean during = !c.at().isBefore(b[0]) && !c.at().isAfter(b[1]);
+                    boolean begunBefore = attemptStart.isBefore(b[0])
+                            && !c.at().isAfter(attemptStart.plus(ATTEMPT_GAP.multipliedBy(2)));
+                    if (during && !begunBefore) {
+                        out.add(new Finding(Category.VIOLATION, "safety.bmc-brake", h, c.at(), "BMC call '" + c.call()
+                                + "' while the group's brake was engaged (since " + b[0] + "); its attempt began at "
+                                + attemptStart));
+                    }
+                }
+                if (!c.powerOff()) {
+                    continue;
+                }
+                Instant since = lastOff;
+                if (since != null && ons.stream().noneMatch(p -> p.isAfter(since) && p.isBefore(c.at()))) {
+                    out.add(new Finding(Category.VIOLATION, "safety.power-off-once", h, c.at(), "second BMC power-off "
+                            + "of the host since its power-off at " + since + " with no power-on between: one "
+                            + "incarnation powered off twice"));
+                }
+                lastOff = c.at();
+            }
+        });
     }
 
     /** The group's history per host, oldest first, without entries identical to their predecessor. */
@@ -156,7 +247,7 @@ public final class HistoryChecker {
 
     /** Judges one verdict; {@code lossAt} is when the host's current loss began (its first verdict not RUNNING). */
     private void safety(Timeline t, String h, Verdict v, Instant lossAt, List<Instant[]> brakeSpans,
-                        List<Finding> out) {
+                        Map<String, List<Instant[]>> bmcOff, int[] held, List<Finding> out) {
         Instant at = at(v);
         if (v.actionable()) {
             for (Instant[] b : brakeSpans) {
@@ -176,7 +267,8 @@ public final class HistoryChecker {
         }
         Instant from = at.minus(bounds.lag());
         List<Span> spans = t.onHost(h);
-        boolean off = spans.stream().anyMatch(s -> s.kind().powersOff() && s.overlaps(from, at));
+        boolean off = spans.stream().anyMatch(s -> s.kind().powersOff() && s.overlaps(from, at))
+                || bmcOff.getOrDefault(h, List.of()).stream().anyMatch(o -> !o[0].isAfter(at) && !o[1].isBefore(from));
         if (off || fenced(t, h, at)) {
             return;
         }
@@ -188,6 +280,11 @@ public final class HistoryChecker {
         if (!cut.isEmpty() && !silent.isEmpty() && !bounds.outOfBandFencing()) {
             out.add(new Finding(Category.INDISTINGUISHABLE, "double-fault", h, at, "published " + describe(v)
                     + ": network cut and storage heartbeat stopped at once, as after a power loss (" + around + ")"));
+            return;
+        }
+        if (!cut.isEmpty() && !silent.isEmpty() && !v.actionable()) {
+            // With fencing: DEAD, held until the BMC has powered the host off, is what it must look like.
+            held[0]++;
             return;
         }
         out.add(new Finding(Category.VIOLATION, "safety.live-host", h, at, "published " + describe(v)
@@ -301,7 +398,7 @@ public final class HistoryChecker {
                 && !c.end().plus(bounds.clusterShadow()).isBefore(from));
     }
 
-    private int[] accuracy(Timeline t, String h, List<Verdict> vs, List<Finding> out) {
+    private int[] accuracy(Timeline t, String h, List<Verdict> vs, List<Instant[]> bmcOff, List<Finding> out) {
         int judged = 0;
         int correct = 0;
         List<Span> spans = t.onHost(h);
@@ -326,7 +423,11 @@ public final class HistoryChecker {
                 problem = vs.stream().filter(v -> at(v).isAfter(s.start()) && !at(v).isAfter(quietTo)
                         && v.state() != State.RUNNING).findFirst().map(v -> "published " + describe(v)).orElse(null);
             } else {
-                State verdict = faultVerdict(vs, s.start(), s.end(), quietTo);
+                // Once its BMC powered the host off (fencing), the fault's verdict is the one before that.
+                Instant poweredOff = bmcOff.stream().map(o -> o[0]).filter(o -> o.isAfter(s.start())
+                        && !o.isAfter(s.end())).min(Comparator.naturalOrder()).orElse(null);
+                State verdict = poweredOff == null ? faultVerdict(vs, s.start(), s.end(), quietTo)
+                        : faultVerdict(vs, s.start(), poweredOff, poweredOff);
                 problem = verdict == expected ? null : "the fault's verdict was " + verdict;
             }
             if (problem == null) {

@@ -54,8 +54,25 @@ class HistoryCheckerTest {
         return v;
     }
 
+    private final List<HistoryChecker.BmcCall> bmc = new ArrayList<>();
+    static final HistoryChecker.Bounds FENCING = new HistoryChecker.Bounds(BOUNDS.session(), BOUNDS.recheck(),
+            BOUNDS.ping(), BOUNDS.staleAfter(), BOUNDS.margin(), BOUNDS.agentStart(), BOUNDS.brakeRace(), true);
+
     private HistoryChecker.Result check(HistoryChecker.Bounds bounds) {
-        return new HistoryChecker(bounds).check(log, history, brakes, nova);
+        return new HistoryChecker(bounds).check(log, history, brakes, nova, bmc);
+    }
+
+    /** One fencing attempt as the BMC logs it: status, power-off, status. */
+    private void bmcPowerOff(String host, double seconds) {
+        bmc.add(new HistoryChecker.BmcCall(at(seconds - 0.3), host, "0x20 get power"));
+        bmc.add(new HistoryChecker.BmcCall(at(seconds), host, "0x20 set power 0"));
+        bmc.add(new HistoryChecker.BmcCall(at(seconds + 0.3), host, "0x20 get power"));
+    }
+
+    private void doubleFault(String host, double start, double agentDown, double end) {
+        log.add(new NemesisEvent(at(start), Phase.START, 1, FaultKind.ISOLATED_THEN_AGENT_DOWN, host, "cable down"));
+        log.add(new NemesisEvent(at(agentDown), Phase.STEP, 1, FaultKind.ISOLATED_THEN_AGENT_DOWN, host, "AGENT_KILL"));
+        log.add(new NemesisEvent(at(end), Phase.HEAL, 1, FaultKind.ISOLATED_THEN_AGENT_DOWN, host, null));
     }
 
     private HistoryChecker.Result check() {
@@ -148,6 +165,95 @@ class HistoryCheckerTest {
         HistoryChecker.Bounds fencing = new HistoryChecker.Bounds(BOUNDS.session(), BOUNDS.recheck(), BOUNDS.ping(),
                 BOUNDS.staleAfter(), BOUNDS.margin(), BOUNDS.agentStart(), BOUNDS.brakeRace(), true);
         assertThat(check(fencing).violations()).extracting(Finding::rule).containsExactly("safety.live-host");
+    }
+
+    @Test
+    void withFencingTheDoubleFaultHeldUntilTheBmcPoweredTheHostOffIsSafe() {
+        begin("m1");
+        doubleFault("m1", 10, 22, 40);
+        verdict("m1", 16, State.ISOLATED, false, "i-m1");
+        verdict("m1", 26, State.DEAD, false, "i-m1");
+        bmcPowerOff("m1", 29);
+        verdict("m1", 29.5, State.DEAD, true, "i-m1");
+        log.add(NemesisEvent.of(at(40), Phase.POWER_ON, "m1", "operator powered the host on"));
+        verdict("m1", 45, State.RUNNING, false, "j-m1");
+        end(60);
+
+        HistoryChecker.Result r = check(FENCING);
+
+        assertThat(r.findings()).isEmpty();
+        assertThat(r.heldForFencing()).isEqualTo(1);
+        assertThat(r.powerOffs()).isEqualTo(1);
+        assertThat(r.bmcCalls()).isEqualTo(3);
+    }
+
+    @Test
+    void withFencingAnActionableVerdictBeforeTheBmcsPowerOffIsAViolationNamingHostTimeAndRule() {
+        begin("m1");
+        doubleFault("m1", 10, 22, 40);
+        verdict("m1", 26, State.DEAD, false, "i-m1");
+        verdict("m1", 27, State.DEAD, true, "i-m1"); // FENCED without a confirmed power-off
+        bmcPowerOff("m1", 29);
+        log.add(NemesisEvent.of(at(40), Phase.POWER_ON, "m1", "operator powered the host on"));
+        verdict("m1", 45, State.RUNNING, false, "j-m1");
+        end(60);
+
+        assertThat(check(FENCING).violations()).singleElement().satisfies(f -> {
+            assertThat(f.rule()).isEqualTo("safety.live-host");
+            assertThat(f.host()).isEqualTo("m1");
+            assertThat(f.at()).isEqualTo(at(27));
+            assertThat(f.toString()).contains("DEAD (actionable)", "powered on and not fenced",
+                    "ISOLATED_THEN_AGENT_DOWN");
+        });
+    }
+
+    @Test
+    void withFencingAnIsolatedHostPoweredOffByItsBmcIsJudgedByItsVerdictBeforeThePowerOff() {
+        begin("m2");
+        fault(1, FaultKind.ISOLATION, "m2", 10, 40);
+        verdict("m2", 15, State.ISOLATED, false, "i-m2");
+        bmcPowerOff("m2", 20);
+        verdict("m2", 21, State.DEAD, true, "i-m2");
+        log.add(NemesisEvent.of(at(40), Phase.POWER_ON, "m2", "operator powered the host on"));
+        verdict("m2", 48, State.RUNNING, false, "j-m2");
+        end(60);
+
+        HistoryChecker.Result r = check(FENCING);
+
+        assertThat(r.findings()).isEmpty();
+        assertThat(r.accuracyJudged()).isEqualTo(1);
+        assertThat(r.accuracyCorrect()).isEqualTo(1);
+    }
+
+    @Test
+    void aSecondPowerOffWithoutAPowerOnBetweenIsAViolation() {
+        begin("m2");
+        fault(1, FaultKind.ISOLATION, "m2", 10, 40);
+        verdict("m2", 15, State.ISOLATED, false, "i-m2");
+        bmcPowerOff("m2", 20);
+        bmcPowerOff("m2", 30);
+        log.add(NemesisEvent.of(at(40), Phase.POWER_ON, "m2", "operator powered the host on"));
+        bmcPowerOff("m2", 50);
+        verdict("m2", 48, State.RUNNING, false, "j-m2");
+        end(60);
+
+        assertThat(check(FENCING).violations()).extracting(Finding::rule, Finding::host, Finding::at)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("safety.power-off-once", "m2", at(30)));
+    }
+
+    @Test
+    void noBmcCallBeginsWhileTheBrakeIsEngagedButOneBegunBeforeMayFinish() {
+        begin("m1", "m2");
+        fault(1, FaultKind.POWER_LOSS, "m1", 10, 40);
+        fault(2, FaultKind.POWER_LOSS, "m2", 10, 40);
+        bmcPowerOff("m1", 16.2); // began at 15.9, the brake engaged at 16: it may finish
+        brakes.add(new BrakeRecord("soak", true, at(16), 4, 6, "mass failure", null));
+        bmc.add(new HistoryChecker.BmcCall(at(25), "m2", "0x20 get power"));
+        end(60);
+
+        assertThat(check(FENCING).violations()).filteredOn(f -> f.rule().startsWith("safety.bmc"))
+                .extracting(Finding::rule, Finding::host, Finding::at)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("safety.bmc-brake", "m2", at(25)));
     }
 
     @Test

@@ -43,6 +43,16 @@ final class Nemesis implements AutoCloseable {
 
     void startOperator() {
         operator.scheduleWithFixedDelay(this::watchBrake, 0, 500, TimeUnit.MILLISECONDS);
+        operator.scheduleWithFixedDelay(this::powerOn, 500, 500, TimeUnit.MILLISECONDS);
+    }
+
+    /** With out-of-band fencing: powers on a host its BMC powered off once no fault holds it. */
+    private void powerOn() {
+        try {
+            lab.powerOnIdle();
+        } catch (RuntimeException e) {
+            System.err.println("[soak] operator: power on: " + e);
+        }
     }
 
     private void watchBrake() {
@@ -112,7 +122,7 @@ final class Nemesis implements AutoCloseable {
             Schedule.Fault f = byId.get(step.fault());
             String detail;
             try {
-                detail = lab.apply(step);
+                detail = lab.apply(step, f.kind(), !started.contains(step.fault()), left.get(step.fault()) == 1);
             } catch (RuntimeException e) {
                 failedSteps++;
                 detail = step.action() + " FAILED: " + e.getMessage();

@@ -32,6 +32,11 @@ public record NemesisEvent(Instant at, Phase phase, int fault, FaultKind kind, S
         HEAL,
         /** A host's isolation response ran: from now until its network heals, the host is fenced. */
         FENCE,
+        /**
+         * An operator powered a host on again (with out-of-band fencing, after its BMC or a power loss
+         * had powered it off): from its BMC's power-off until this line (and a new agent's start), it was off.
+         */
+        POWER_ON,
         /** An operator released the group's brake. */
         RELEASE,
         /** Every fault is healed; the settle phase starts. */

@@ -18,8 +18,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,10 +30,15 @@ import org.junit.jupiter.api.Timeout;
  * <p>{@code -Dhostwatch.soak.seed=N} (default 709: its 120 s draw every kind of fault) and
  * {@code -Dhostwatch.soak.seconds=S} (seconds of faults, default 120) choose the run; the same seed and length replay the same
  * schedule exactly (it is printed first, and logged). {@code -Dhostwatch.soak.sessionSeconds}
- * (default 4) sets the session timeout; {@code -Dhostwatch.soak.outOfBandFencing=true} judges the
- * double faults as violations, for when out-of-band fencing is configured. Output in
+ * (default 4) sets the session timeout. Out-of-band fencing is on by default: every host has a
+ * real BMC ({@code ipmi_sim}, asked with {@code ipmitool lanplus}) wired to its namespace, the group
+ * is configured with fencing, and the checker judges the double faults like everything else, with
+ * the BMCs' own logs as ground truth; {@code -Dhostwatch.soak.outOfBandFencing=false} runs without
+ * (the double faults then listed in a class of their own). The soak runs protected like the other
+ * acceptance suites ({@link Protection}: TLS to ZooKeeper, enrolled agents with their own
+ * certificates), its agents under libfaketime included. Output in
  * {@code target/soak/}: {@code schedule.txt}, {@code nemesis.jsonl}, {@code history.json},
- * {@code brakes.json}, {@code nova.json} (a {@link RecordedRun} the checker can judge again),
+ * {@code brakes.json}, {@code nova.json}, {@code bmc.json} (a {@link RecordedRun} the checker can judge again),
  * {@code soak.md}; {@code deploy/soak.sh} runs it and copies the report to {@code docs/soak.md}. Creating
  * {@code target/soak/stop} during a run cuts the fault phase short: faults not yet started are
  * skipped, the started ones healed, then the settle phase and the checks run as usual.
@@ -45,7 +48,7 @@ class SoakIT {
     static final long SEED = Long.getLong("hostwatch.soak.seed", 709L);
     static final Duration FAULTS = Duration.ofSeconds(Math.max(30, Math.min(6 * 3600, Long.getLong("hostwatch.soak.seconds", 120))));
     static final Duration SESSION = Duration.ofSeconds(Long.getLong("hostwatch.soak.sessionSeconds", 4));
-    static final boolean FENCING = Boolean.getBoolean("hostwatch.soak.outOfBandFencing");
+    static final boolean FENCING = !"false".equalsIgnoreCase(System.getProperty("hostwatch.soak.outOfBandFencing"));
     static final List<String> HOSTS = List.of("m1", "m2", "m3", "m4", "m5", "m6");
     static final Set<String> RESPONDERS = Set.of("m1", "m3", "m5");
     static final Duration BRAKE_HOLD = Duration.ofSeconds(10);
@@ -58,33 +61,24 @@ class SoakIT {
     static final Duration QUIET = Duration.ofSeconds(10);
     static final Path DIR = Path.of("target", "soak").toAbsolutePath();
 
-    /**
-     * Every soak agent runs under libfaketime (clock faults), and ZooKeeper's Netty TLS client does
-     * not connect under libfaketime: the soak runs unprotected.
-     */
-    @BeforeAll
-    static void unprotected() {
-        Protection.suspend();
-    }
-
-    @AfterAll
-    static void protectedAgain() {
-        Protection.resume();
-    }
-
     @Test
     void overlappingFaultsFromTheWholeMatrixGiveNoViolation() throws Exception {
         Privileges.requireRootWith("ip", "nft");
         Privileges.requireFile(SoakLab.LIBFAKETIME, "faketime");
+        if (FENCING) {
+            Privileges.requireRootWith("ipmi_sim", "ipmitool");
+        }
         Schedule schedule = Schedule.generate(SEED, HOSTS, RESPONDERS, FAULTS, SESSION);
         Files.createDirectories(DIR);
         Files.writeString(DIR.resolve("schedule.txt"), schedule.describe());
         System.out.println("[soak] replay with -Dhostwatch.soak.seed=" + SEED + " -Dhostwatch.soak.seconds="
-                + FAULTS.toSeconds() + " -Dhostwatch.soak.sessionSeconds=" + SESSION.toSeconds() + "\n"
+                + FAULTS.toSeconds() + " -Dhostwatch.soak.sessionSeconds=" + SESSION.toSeconds()
+                + " -Dhostwatch.soak.outOfBandFencing=" + FENCING + "\n"
                 + schedule.describe());
         Instant wallStart = Instant.now();
         NemesisLog log = new NemesisLog(DIR.resolve("nemesis.jsonl"));
-        try (SoakLab lab = new SoakLab(DIR, SESSION, HOSTS, RESPONDERS)) {
+        try (SoakLab lab = new SoakLab(DIR, SESSION, HOSTS, RESPONDERS, FENCING)) {
+            lab.logPowerTo(log);
             lab.start();
             try (Nemesis nemesis = new Nemesis(lab, log, BRAKE_HOLD)) {
                 nemesis.startOperator();
@@ -102,14 +96,20 @@ class SoakIT {
                     log.add(fence);
                 }
                 RecordedRun run = new RecordedRun(log.events(), HistoryReader.read(lab.zkConnect(), SoakLab.GROUP),
-                        nemesis.brakes(), novaCalls(lab.stub()));
+                        nemesis.brakes(), novaCalls(lab.stub()), lab.bmcCalls());
                 run.writeBeside(DIR);
                 HistoryChecker.Result result = run.check(bounds());
                 String report = SoakReport.render(SEED, faulted, Duration.between(wallStart, Instant.now()),
                         lab.settings(), result, nemesis.failedSteps(), List.of(
                                 "brake records seen: " + nemesis.brakes().size() + "; operator releases: "
                                         + log.events().stream().filter(e -> e.phase() == Phase.RELEASE).count(),
-                                "out-of-band fencing configured: " + FENCING));
+                                "out-of-band fencing configured: " + FENCING + (FENCING ? "; actionable verdicts "
+                                        + "whose reason says FENCED (power confirmed off by the BMC): "
+                                        + run.history().stream().filter(v -> v.actionable() && v.reason() != null
+                                                && v.reason().contains("FENCED")).map(v -> v.host() + "/"
+                                                + v.incarnation()).distinct().count() + " incarnations" : ""),
+                                "ZooKeeper protected (TLS, enrolled agents with their own certificates): "
+                                        + Protection.active()));
                 Files.writeString(DIR.resolve("soak.md"), report);
                 System.out.println(report);
                 assertThat(nemesis.failedSteps()).as("nemesis steps that failed (see nemesis.jsonl)").isZero();

@@ -9,16 +9,20 @@ import io.hostwatch.acceptance.harness.Rest;
 import io.hostwatch.acceptance.harness.ServiceProcess;
 import io.hostwatch.acceptance.harness.ZooKeeperServers;
 import io.hostwatch.acceptance.netns.JarSnapshot;
+import io.hostwatch.acceptance.netns.NetnsBmc;
 import io.hostwatch.acceptance.netns.NetnsHost;
 import io.hostwatch.acceptance.netns.NetnsLab;
 import io.hostwatch.acceptance.netns.SlotFreeze;
+import io.hostwatch.acceptance.soak.NemesisEvent.Phase;
 import io.hostwatch.service.nova.OpenStackStub;
+import io.hostwatch.service.testing.IpmiSimulator;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,18 +39,40 @@ import org.apache.curator.test.TestingCluster;
  * servers can be killed and restarted); two service instances with Nova integration on, against the
  * OpenStack contract stub. The servers listen on the lab's root address only. {@link #apply} does one step of the nemesis to it. Hosts in
  * {@link #fencing()} run an isolation response that appends the time to {@code fence.log}.
+ *
+ * <p>With out-of-band fencing, every host has a real BMC ({@code ipmi_sim}, asked by the services
+ * with the real {@code ipmitool}) wired to its namespace: a power-off through it takes the host's
+ * bridge port down and kills every process in it. The group is configured with fencing. A host
+ * that is powered off (by its BMC, or by a {@code POWER_LOSS}, which its BMC then reports) ignores
+ * the nemesis until its fault heals; then, or as soon as no fault holds it, the operator powers it
+ * on again and it boots: port up, clock right, a new agent (logged {@code POWER_ON}).
  */
 final class SoakLab implements AutoCloseable {
     static final String GROUP = "soak";
     static final String SUFFIX = ".soak.example.com";
     static final String LIBFAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";
     private static final String PASSWORD_VARIABLE = "HOSTWATCH_KEYSTONE_PASSWORD";
+    /** The service's fencing timing with out-of-band fencing (its BMCs are configured after it). */
+    static final String FENCING = """
+            timeout: 5s
+            confirmTimeout: 10s
+            confirmInterval: 250ms
+            settle: 3s
+            retryInitialDelay: 1s
+            retryMaxDelay: 4s
+            reconcileInterval: 5s
+            """;
 
     private final Path dir;
     private final Path storage;
     private final Duration session;
     private final List<String> hosts;
     private final Set<String> fencing;
+    private final boolean outOfBand;
+    private final Map<String, IpmiSimulator> bmcs = new LinkedHashMap<>();
+    /** Per host, faults started and not yet healed. */
+    private final Map<String, Integer> busy = new LinkedHashMap<>();
+    private volatile NemesisLog powerLog;
     private final Map<String, NetnsHost> nets = new LinkedHashMap<>();
     private final Map<String, AgentProcess> agents = new LinkedHashMap<>();
     private final Map<String, SlotFreeze> frozen = new LinkedHashMap<>();
@@ -60,12 +86,27 @@ final class SoakLab implements AutoCloseable {
     private List<InstanceSpec> servers;
     private OpenStackStub stub;
 
-    SoakLab(Path dir, Duration session, List<String> hosts, Set<String> fencing) {
+    SoakLab(Path dir, Duration session, List<String> hosts, Set<String> fencing, boolean outOfBand) {
         this.dir = dir.toAbsolutePath();
         this.storage = this.dir.resolve("storage");
         this.session = session;
         this.hosts = List.copyOf(hosts);
         this.fencing = Set.copyOf(fencing);
+        this.outOfBand = outOfBand;
+    }
+
+    /** Where the operator's power-ons are logged. */
+    void logPowerTo(NemesisLog log) {
+        this.powerLog = log;
+    }
+
+    /** Every call each host's BMC received, with the time the BMC ran it (its own log); empty without fencing. */
+    List<HistoryChecker.BmcCall> bmcCalls() {
+        List<HistoryChecker.BmcCall> out = new ArrayList<>();
+        bmcs.forEach((h, sim) -> sim.timedCalls().forEach(c -> out.add(new HistoryChecker.BmcCall(c.at(), h,
+                c.call()))));
+        out.sort(java.util.Comparator.comparing(HistoryChecker.BmcCall::at));
+        return out;
     }
 
     Set<String> fencing() {
@@ -102,6 +143,12 @@ final class SoakLab implements AutoCloseable {
         servers = new ArrayList<>(zk.getInstances());
         stub = OpenStackStub.start();
         lab.onClose(stub);
+        if (outOfBand) {
+            JarSnapshot.emptyDir(dir.resolve("bmc"));
+            for (String h : hosts) {
+                bmcs.put(h, NetnsBmc.start(lab, dir.resolve("bmc").resolve(h)));
+            }
+        }
         for (String h : hosts) {
             stub.compute.addService(h + SUFFIX);
         }
@@ -111,6 +158,9 @@ final class SoakLab implements AutoCloseable {
         settings.put("session timeout (agents and detector)", session.toSeconds() + " s");
         settings.put("ZooKeeper", "3 servers (Curator TestingCluster), tick " + ZooKeeperServers.TICK_MILLIS + " ms");
         settings.put("service", "2 instances, " + overrides + ", Nova on (contract stub), reconcile 2 s");
+        settings.put("out-of-band fencing", outOfBand ? "on: a BMC per host (ipmi_sim, IPMI over LAN, asked with "
+                + "ipmitool lanplus), power-off = port down + every process of the host killed; fencing " + FENCING
+                .replace('\n', ' ').replaceAll("\\s+", " ").trim() : "off");
         for (String name : List.of("service-a", "service-b")) {
             ServiceProcess s = ServiceProcess.startIn(List.of("env", PASSWORD_VARIABLE + "=" + OpenStackStub.PASSWORD),
                     name, config, zk.getConnectString(), storage, session.toSeconds() + "s", overrides);
@@ -123,6 +173,9 @@ final class SoakLab implements AutoCloseable {
         for (String h : hosts) {
             NetnsHost net = lab.addHost();
             nets.put(h, net);
+            if (outOfBand) {
+                NetnsBmc.wire(bmcs.get(h), net);
+            }
             Files.writeString(clockFile(h), "+0\n");
             agents.put(h, startAgent(h));
         }
@@ -188,6 +241,23 @@ final class SoakLab implements AutoCloseable {
                   region: %s
                 """.formatted(SUFFIX, stub.authUrl(), OpenStackStub.USER, PASSWORD_VARIABLE, OpenStackStub.PROJECT,
                 OpenStackStub.REGION);
+        if (outOfBand) {
+            StringBuilder f = new StringBuilder("fencing:\n");
+            FENCING.lines().forEach(l -> f.append("  ").append(l).append('\n'));
+            f.append("""
+                      groups:
+                        %s:
+                          method: ipmi
+                          address: 127.0.0.1
+                          username: %s
+                          password: {file: %s}
+                          cipherSuite: 3
+                          hosts:
+                    """.formatted(GROUP, IpmiSimulator.USER, bmcs.values().iterator().next().passwordFile()));
+            bmcs.forEach((h, sim) -> f.append("          ").append(h).append(": {port: ").append(sim.port())
+                    .append("}\n"));
+            yaml += f;
+        }
         Files.createDirectories(dir);
         return Files.writeString(dir.resolve("hostwatch-soak.yml"), yaml);
     }
@@ -229,8 +299,77 @@ final class SoakLab implements AutoCloseable {
         return status >= 200 && status < 300;
     }
 
+    /**
+     * Does one step of a fault of {@code kind} ({@code first}: the step that starts it, {@code last}:
+     * the one that heals it); returns what was done, for the log. With out-of-band fencing, a host
+     * that is powered off ignores the steps of its faults, and boots when the last one heals.
+     */
+    synchronized String apply(Schedule.Step step, FaultKind kind, boolean first, boolean last) {
+        String h = step.target();
+        if (!outOfBand || kind.scope() != FaultKind.Scope.HOST) {
+            return apply(step);
+        }
+        if (first) {
+            busy.merge(h, 1, Integer::sum);
+        }
+        try {
+            IpmiSimulator bmc = bmcs.get(h);
+            if (!bmc.poweredOn()) {
+                return last ? boot(h, "fault healed") : step.action() + ": nothing done, the host is powered off";
+            }
+            if (first && kind == FaultKind.POWER_LOSS) {
+                // A real power loss: the BMC, on standby power, reports the power off from now on.
+                bmc.setPower(false);
+                nets.get(h).pullCable();
+                agents.get(h).kill9();
+                return "power lost (the BMC reports it off): port down, agent killed";
+            }
+            return apply(step);
+        } finally {
+            if (last) {
+                busy.merge(h, -1, Integer::sum);
+            }
+        }
+    }
+
+    /**
+     * The operator's round: a host that is powered off while no fault holds it (its BMC powered it
+     * off after its fault healed) is powered on again.
+     */
+    synchronized void powerOnIdle() {
+        for (String h : bmcs.keySet()) {
+            if (busy.getOrDefault(h, 0) <= 0 && !bmcs.get(h).poweredOn()) {
+                boot(h, "no fault holds it");
+            }
+        }
+    }
+
+    /** The operator powers a host on again: port up, clock right, storage writable, a new agent. */
+    private String boot(String h, String why) {
+        bmcs.get(h).setPower(true);
+        SlotFreeze f = frozen.remove(h);
+        if (f != null) {
+            f.close();
+        }
+        nets.get(h).plugCable();
+        nets.get(h).clearFaults();
+        try {
+            Files.writeString(clockFile(h), "+0\n");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        agents.get(h).close();
+        agents.put(h, startAgent(h));
+        String detail = "operator powered the host on (" + why + "): new agent, pid " + agents.get(h).pid();
+        NemesisLog log = powerLog;
+        if (log != null) {
+            log.add(NemesisEvent.of(Instant.now(), Phase.POWER_ON, h, detail));
+        }
+        return detail;
+    }
+
     /** Does one step; returns what was done, for the log. */
-    String apply(Schedule.Step step) {
+    private String apply(Schedule.Step step) {
         String h = step.target();
         switch (step.action()) {
             case CABLE_DOWN -> nets.get(h).pullCable();
@@ -304,7 +443,13 @@ final class SoakLab implements AutoCloseable {
     }
 
     /** Undoes whatever a failed run may have left: every host back on its cable, thawed, running. */
-    void healAll() {
+    synchronized void healAll() {
+        busy.clear();
+        for (String h : bmcs.keySet()) {
+            if (!bmcs.get(h).poweredOn()) {
+                boot(h, "every fault healed");
+            }
+        }
         frozen.values().forEach(SlotFreeze::close);
         frozen.clear();
         if (paused != null) {

@@ -30,6 +30,10 @@ final class SoakReport {
                 .append(r.accuracyCorrect()).append(" |\n");
         b.append("| power losses judged for liveness | ").append(r.livenessJudged()).append(" |\n");
         b.append("| Nova force-downs | ").append(r.forceDowns()).append(" |\n");
+        b.append("| BMC calls (every host's BMC, from its own log) / power-offs | ").append(r.bmcCalls())
+                .append(" / ").append(r.powerOffs()).append(" |\n");
+        b.append("| double faults held non-actionable for fencing (DEAD while the host ran) | ")
+                .append(r.heldForFencing()).append(" |\n");
         if (!r.findings().isEmpty()) {
             b.append("\nFindings:\n\n");
             r.findings().forEach(f -> b.append("- ").append(f).append('\n'));

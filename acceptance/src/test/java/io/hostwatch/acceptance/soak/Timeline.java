@@ -33,6 +33,8 @@ final class Timeline {
     final List<Span> spans = new ArrayList<>();
     /** Per host, when its isolation response ran. */
     final Map<String, List<Instant>> fences = new LinkedHashMap<>();
+    /** Per host, when an operator powered it on again. */
+    final Map<String, List<Instant>> powerOns = new LinkedHashMap<>();
     /** When an operator released the brake. */
     final List<Instant> releases = new ArrayList<>();
     final Instant begin;
@@ -67,6 +69,7 @@ final class Timeline {
                 case HEAL -> heals.put(e.fault(), e.at());
                 case FENCE -> t.fences.computeIfAbsent(e.target(), h -> new ArrayList<>()).add(e.at());
                 case RELEASE -> t.releases.add(e.at());
+                case POWER_ON -> t.powerOns.computeIfAbsent(e.target(), h -> new ArrayList<>()).add(e.at());
                 default -> {
                     // BEGIN, SETTLE, END: read above
                 }

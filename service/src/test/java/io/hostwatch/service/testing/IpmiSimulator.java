@@ -65,6 +65,7 @@ public final class IpmiSimulator implements AutoCloseable {
                     # chassis_control of ipmi_sim: <device> get|set <parm> [value] ...
                     dir='%s'
                     echo "$*" >> "$dir/calls.log"
+                    echo "$(date +%%s%%3N) $*" >> "$dir/calls-timed.log"
                     op=$2; shift 2
                     case "$op" in
                       get)
@@ -125,6 +126,7 @@ public final class IpmiSimulator implements AutoCloseable {
                         "ipmi_sim.out")), e);
             }
             Files.deleteIfExists(dir.resolve("calls.log")); // the start-up probe is not a call of the test
+            Files.deleteIfExists(dir.resolve("calls-timed.log"));
             return sim;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -145,6 +147,33 @@ public final class IpmiSimulator implements AutoCloseable {
         try {
             Path log = dir.resolve("calls.log");
             return Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8) : List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** One call of {@link #timedCalls()}: when the BMC's chassis control ran, and with what. */
+    public record TimedCall(java.time.Instant at, String call) {
+    }
+
+    /**
+     * Every chassis_control call so far with the time the BMC ran it (this machine's wall clock,
+     * milliseconds), oldest first: the BMC's own account of what it was asked and when.
+     */
+    public List<TimedCall> timedCalls() {
+        try {
+            Path log = dir.resolve("calls-timed.log");
+            List<TimedCall> out = new java.util.ArrayList<>();
+            if (Files.exists(log)) {
+                for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+                    int space = line.indexOf(' ');
+                    if (space > 0 && line.substring(0, space).matches("\\d+")) {
+                        out.add(new TimedCall(java.time.Instant.ofEpochMilli(Long.parseLong(line.substring(0, space))),
+                                line.substring(space + 1)));
+                    }
+                }
+            }
+            return out;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
