@@ -20,6 +20,8 @@ public final class Schedule {
     /** Host faults running at once: fewer than the brake's share of six hosts, so verdicts stay actionable. */
     static final int MAX_HOST_FAULTS = 3;
     static final int MAX_FAULTS = 2_000;
+    /** With out-of-band fencing, how soon after the cut the agent of a double fault goes down (ms). */
+    static final long AGENT_DOWN_WITH_BMC = 1_000;
 
     /** What the nemesis does in one step. */
     public enum Action {
@@ -75,6 +77,17 @@ public final class Schedule {
      */
     public static Schedule generate(long seed, List<String> hosts, Set<String> fencing, Duration duration,
                                     Duration session) {
+        return generate(seed, hosts, fencing, duration, session, false);
+    }
+
+    /**
+     * As above; with {@code outOfBand} (out-of-band fencing configured) the agent of an
+     * {@link FaultKind#ISOLATED_THEN_AGENT_DOWN} goes down {@link #AGENT_DOWN_WITH_BMC} after the cut,
+     * before any verdict: later, the detector would already have fenced the isolated host through its
+     * BMC, and the double fault would never happen. Everything else, and every draw, is the same.
+     */
+    public static Schedule generate(long seed, List<String> hosts, Set<String> fencing, Duration duration,
+                                    Duration session, boolean outOfBand) {
         if (hosts.size() < 2 || duration.isNegative() || session.isNegative() || session.isZero()) {
             throw new IllegalArgumentException("need two hosts, a duration and a session timeout");
         }
@@ -110,7 +123,7 @@ public final class Schedule {
                     }
                 }
                 if (!free.isEmpty()) {
-                    f = host(id, kind, free.get(rnd.nextInt(free.size())), t, s, minHold, rnd);
+                    f = host(id, kind, free.get(rnd.nextInt(free.size())), t, s, minHold, outOfBand, rnd);
                 }
             }
             if (f != null && f.endMillis() <= total) {
@@ -144,7 +157,8 @@ public final class Schedule {
         return lo + (hi > lo ? (long) (rnd.nextDouble() * (hi - lo)) : 0);
     }
 
-    private static Fault host(int id, FaultKind kind, String h, long t, long s, long minHold, Random rnd) {
+    private static Fault host(int id, FaultKind kind, String h, long t, long s, long minHold, boolean outOfBand,
+                              Random rnd) {
         List<Step> steps = new ArrayList<>();
         long end = t + between(rnd, minHold, minHold + 2 * s);
         switch (kind) {
@@ -192,8 +206,8 @@ public final class Schedule {
             }
             case ISOLATED_THEN_AGENT_DOWN -> {
                 boolean kill = rnd.nextBoolean();
-                long second = t + minHold;
-                end = second + minHold;
+                long second = t + (outOfBand ? AGENT_DOWN_WITH_BMC : minHold);
+                end = t + 2 * minHold;
                 steps.add(new Step(t, id, Action.CABLE_DOWN, h, null));
                 steps.add(new Step(second, id, kill ? Action.AGENT_KILL : Action.AGENT_STOP, h, null));
                 steps.add(new Step(end, id, Action.CABLE_UP, h, null));

@@ -73,4 +73,22 @@ class ScheduleTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Schedule.generate(1, List.of("m1"), Set.of(),
                 Duration.ofMinutes(1), SESSION)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void withOutOfBandFencingOnlyTheDoubleFaultsAgentGoesDownSoonerEverythingElseIsTheSame() {
+        Schedule plain = Schedule.generate(7, HOSTS, FENCING, Duration.ofMinutes(10), SESSION);
+        Schedule fenced = Schedule.generate(7, HOSTS, FENCING, Duration.ofMinutes(10), SESSION, true);
+        assertThat(fenced.faults()).hasSameSizeAs(plain.faults());
+        for (int i = 0; i < plain.faults().size(); i++) {
+            Schedule.Fault p = plain.faults().get(i);
+            Schedule.Fault f = fenced.faults().get(i);
+            assertThat(f.describe()).isEqualTo(p.describe());
+            if (p.kind() == FaultKind.ISOLATED_THEN_AGENT_DOWN) {
+                assertThat(f.steps().get(1).atMillis()).isEqualTo(f.startMillis() + Schedule.AGENT_DOWN_WITH_BMC);
+            } else {
+                assertThat(f.steps()).isEqualTo(p.steps());
+            }
+        }
+        assertThat(plain.faults()).anyMatch(f -> f.kind() == FaultKind.ISOLATED_THEN_AGENT_DOWN);
+    }
 }

@@ -68,7 +68,7 @@ class SoakIT {
         if (FENCING) {
             Privileges.requireRootWith("ipmi_sim", "ipmitool");
         }
-        Schedule schedule = Schedule.generate(SEED, HOSTS, RESPONDERS, FAULTS, SESSION);
+        Schedule schedule = Schedule.generate(SEED, HOSTS, RESPONDERS, FAULTS, SESSION, FENCING);
         Files.createDirectories(DIR);
         Files.writeString(DIR.resolve("schedule.txt"), schedule.describe());
         System.out.println("[soak] replay with -Dhostwatch.soak.seed=" + SEED + " -Dhostwatch.soak.seconds="
