@@ -21,6 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
  * as {@code DEAD}, actionable ({@code broken-isolated-as-dead/classifier.patch}, applied to a
  * scratch copy only), and one of the real build. The broken run must fail naming host, time, verdict
  * and what the nemesis had done; the real one must pass. And 300 s of seed 7 on the real build.
+ *
+ * <p>With out-of-band fencing (a real BMC per host): 50 s of seed 7 on a build whose fencer
+ * records the power confirmed off without asking the BMC ({@code
+ * broken-fencer-confirms-without-power-off/fencer.patch}, scratch copy only), which must fail
+ * naming host, time and rule; and the CI soak (seed 709, 120 s) on the real build, which must pass.
  */
 @Timeout(30)
 class RecordedRunTest {
@@ -28,6 +33,9 @@ class RecordedRunTest {
     static final HistoryChecker.Bounds SOAK = new HistoryChecker.Bounds(Duration.ofSeconds(4), Duration.ofSeconds(1),
             Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(3), Duration.ofSeconds(20),
             Duration.ofSeconds(2), false);
+    /** The same with out-of-band fencing, as SoakIT judges by default. */
+    static final HistoryChecker.Bounds FENCING = new HistoryChecker.Bounds(SOAK.session(), SOAK.recheck(), SOAK.ping(),
+            SOAK.staleAfter(), SOAK.margin(), SOAK.agentStart(), SOAK.brakeRace(), true);
 
     static Path recorded(String name) throws URISyntaxException {
         return Path.of(RecordedRunTest.class.getResource(name).toURI());
@@ -106,5 +114,45 @@ class RecordedRunTest {
         }
         assertThatThrownBy(() -> RecordedRun.read(dir)).isInstanceOf(IOException.class)
                 .hasMessageContaining(RecordedRun.BRAKES);
+    }
+
+    @Test
+    void withFencingABuildWhoseFencerConfirmsWithoutAPowerOffFailsTheSoakNamingHostTimeAndRule() throws Exception {
+        RecordedRun run = RecordedRun.read(recorded("broken-fencer-confirms-without-power-off"));
+        HistoryChecker.Result r = run.check(FENCING);
+
+        assertThat(run.bmc()).as("the broken fencer never called a BMC").isEmpty();
+        assertThat(r.violations()).extracting(Finding::rule).containsOnly("safety.live-host");
+        assertThat(r.violations()).extracting(Finding::host).containsExactlyInAnyOrder("m6", "m3", "m1", "m4");
+        // m6: ISOLATION, agent alive, no isolation response: actionable ISOLATED ("FENCED") while it ran.
+        Finding m6 = r.violations().stream().filter(f -> f.host().equals("m6")).findFirst().orElseThrow();
+        assertThat(m6.at()).isEqualTo(Instant.parse("2026-11-30T09:18:12.743196645Z"));
+        assertThat(m6.toString()).contains("VIOLATION [safety.live-host] m6 at 2026-11-30T09:18:12.743196645Z",
+                "published ISOLATED (actionable)", "while the host was powered on and not fenced",
+                "#1 ISOLATION m6 2026-11-30T09:18:04.531644366Z..2026-11-30T09:18:22.523698446Z");
+        // m1: the double fault (isolated, agent stopped 1 s later): DEAD actionable with no power-off at all.
+        Finding m1 = r.violations().stream().filter(f -> f.host().equals("m1")).findFirst().orElseThrow();
+        assertThat(m1.at()).isEqualTo(Instant.parse("2026-11-30T09:18:41.685092677Z"));
+        assertThat(m1.message()).contains("published DEAD (actionable)", "ISOLATED_THEN_AGENT_DOWN");
+        assertThat(r.heldForFencing()).isEqualTo(2);
+
+        // Without fencing the same history is judged differently: the double fault is a class of its own.
+        assertThat(run.check(SOAK).indistinguishable()).extracting(Finding::host).contains("m1");
+    }
+
+    @Test
+    void withFencingTheCiSoakOnTheRealBuildPassesWithEveryPowerOffBeforeItsActionableVerdict() throws Exception {
+        RecordedRun run = RecordedRun.read(recorded("seed-709-fencing"));
+        HistoryChecker.Result r = run.check(FENCING);
+
+        assertThat(r.findings()).isEmpty();
+        assertThat(r.faultsByKind()).hasSize(FaultKind.values().length);
+        assertThat(r.powerOffs()).isEqualTo(3);
+        assertThat(r.heldForFencing()).isEqualTo(2);
+        assertThat(run.bmc()).filteredOn(HistoryChecker.BmcCall::powerOff).extracting(HistoryChecker.BmcCall::host)
+                .containsExactly("m6", "m1", "m3");
+        // Judged as if the BMCs had never been called, the fenced actionable verdicts are violations.
+        RecordedRun withoutBmc = new RecordedRun(run.log(), run.history(), run.brakes(), run.nova(), List.of());
+        assertThat(withoutBmc.check(FENCING).violations()).extracting(Finding::rule).contains("safety.live-host");
     }
 }
