@@ -57,7 +57,7 @@ final class SoakLab implements AutoCloseable {
             timeout: 5s
             confirmTimeout: 10s
             confirmInterval: 250ms
-            settle: 3s
+            settle: 5s
             retryInitialDelay: 1s
             retryMaxDelay: 4s
             reconcileInterval: 5s
