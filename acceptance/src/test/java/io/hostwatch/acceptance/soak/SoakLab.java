@@ -73,6 +73,13 @@ final class SoakLab implements AutoCloseable {
     /** Per host, faults started and not yet healed. */
     private final Map<String, Integer> busy = new LinkedHashMap<>();
     private volatile NemesisLog powerLog;
+    /** Per host powered off, when the lab first saw it off. */
+    private final Map<String, Instant> offSince = new LinkedHashMap<>();
+    /**
+     * The operator powers a host on only once it has been off this long: the detector's fencing
+     * attempt, which reads the power state after its power-off, must be able to see it off.
+     */
+    static final Duration OFF_AT_LEAST = Duration.ofSeconds(5);
     private final Map<String, NetnsHost> nets = new LinkedHashMap<>();
     private final Map<String, AgentProcess> agents = new LinkedHashMap<>();
     private final Map<String, SlotFreeze> frozen = new LinkedHashMap<>();
@@ -315,11 +322,16 @@ final class SoakLab implements AutoCloseable {
         try {
             IpmiSimulator bmc = bmcs.get(h);
             if (!bmc.poweredOn()) {
-                return last ? boot(h, "fault healed") : step.action() + ": nothing done, the host is powered off";
+                if (last && offLongEnough(h)) {
+                    return boot(h, "fault healed");
+                }
+                return step.action() + ": nothing done, the host is powered off" + (last ? " (powered on once off "
+                        + OFF_AT_LEAST.toSeconds() + " s)" : "");
             }
             if (first && kind == FaultKind.POWER_LOSS) {
                 // A real power loss: the BMC, on standby power, reports the power off from now on.
                 bmc.setPower(false);
+                offSince.put(h, Instant.now());
                 nets.get(h).pullCable();
                 agents.get(h).kill9();
                 return "power lost (the BMC reports it off): port down, agent killed";
@@ -333,19 +345,26 @@ final class SoakLab implements AutoCloseable {
     }
 
     /**
-     * The operator's round: a host that is powered off while no fault holds it (its BMC powered it
-     * off after its fault healed) is powered on again.
+     * The operator's round (every 500 ms): a host that has been powered off for {@link #OFF_AT_LEAST}
+     * while no fault holds it (its fault healed meanwhile, or its BMC powered it off just after) is
+     * powered on again.
      */
     synchronized void powerOnIdle() {
         for (String h : bmcs.keySet()) {
-            if (busy.getOrDefault(h, 0) <= 0 && !bmcs.get(h).poweredOn()) {
+            if (!bmcs.get(h).poweredOn() && offLongEnough(h) && busy.getOrDefault(h, 0) <= 0) {
                 boot(h, "no fault holds it");
             }
         }
     }
 
+    private boolean offLongEnough(String h) {
+        Instant since = offSince.computeIfAbsent(h, x -> Instant.now());
+        return !Instant.now().isBefore(since.plus(OFF_AT_LEAST));
+    }
+
     /** The operator powers a host on again: port up, clock right, storage writable, a new agent. */
     private String boot(String h, String why) {
+        offSince.remove(h);
         bmcs.get(h).setPower(true);
         SlotFreeze f = frozen.remove(h);
         if (f != null) {
