@@ -155,4 +155,27 @@ class RecordedRunTest {
         RecordedRun withoutBmc = new RecordedRun(run.log(), run.history(), run.brakes(), run.nova(), List.of());
         assertThat(withoutBmc.check(FENCING).violations()).extracting(Finding::rule).contains("safety.live-host");
     }
+
+    /**
+     * 20 minutes of seed 7 with fencing on the real build: one violation, a race of the product
+     * (the fencer's attempt, decided as the brake engaged, read a BMC's power state 69 ms after the
+     * engagement; nothing sent, nothing actionable during the brake). The checker must keep finding it.
+     */
+    @Test
+    void twentyMinutesWithFencingFindTheFencersStatusReadRacingTheBrake() throws Exception {
+        RecordedRun run = RecordedRun.read(recorded("seed-7-20m-fencing"));
+        HistoryChecker.Result r = run.check(FENCING);
+
+        assertThat(r.violations()).singleElement().satisfies(f -> {
+            assertThat(f.rule()).isEqualTo("safety.bmc-brake");
+            assertThat(f.host()).isEqualTo("m4");
+            assertThat(f.at()).isEqualTo(Instant.parse("2026-11-30T09:50:18.625Z"));
+            assertThat(f.message()).contains("0x20 get power", "2026-11-30T09:50:18.556585814Z");
+        });
+        assertThat(r.faultsByKind()).hasSize(FaultKind.values().length);
+        assertThat(r.powerOffs()).isEqualTo(24);
+        assertThat(r.heldForFencing()).isEqualTo(20);
+        assertThat(r.accuracyJudged()).isEqualTo(22);
+        assertThat(r.accuracyCorrect()).isEqualTo(22);
+    }
 }

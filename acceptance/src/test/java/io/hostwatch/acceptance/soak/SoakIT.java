@@ -103,11 +103,11 @@ class SoakIT {
                         lab.settings(), result, nemesis.failedSteps(), List.of(
                                 "brake records seen: " + nemesis.brakes().size() + "; operator releases: "
                                         + log.events().stream().filter(e -> e.phase() == Phase.RELEASE).count(),
-                                "out-of-band fencing configured: " + FENCING + (FENCING ? "; actionable verdicts "
-                                        + "whose reason says FENCED (power confirmed off by the BMC): "
-                                        + run.history().stream().filter(v -> v.actionable() && v.reason() != null
-                                                && v.reason().contains("FENCED")).map(v -> v.host() + "/"
-                                                + v.incarnation()).distinct().count() + " incarnations" : ""),
+                                "out-of-band fencing configured: " + FENCING + (FENCING ? "; incarnations made actionable "
+                                        + "after their BMC powered them off and confirmed it: "
+                                        + incarnations(run, "powered off through its BMC") + ", after their BMC "
+                                        + "reported them off with nothing sent: "
+                                        + incarnations(run, "reports the power off") : ""),
                                 "ZooKeeper protected (TLS, enrolled agents with their own certificates): "
                                         + Protection.active()));
                 Files.writeString(DIR.resolve("soak.md"), report);
@@ -118,6 +118,12 @@ class SoakIT {
                         report, lab.serviceLogTails()).isEmpty();
             }
         }
+    }
+
+    /** Member incarnations with an actionable verdict whose reason contains {@code words}. */
+    private static long incarnations(RecordedRun run, String words) {
+        return run.history().stream().filter(v -> v.actionable() && v.reason() != null && v.reason().contains(words))
+                .map(v -> v.host() + "/" + v.incarnation()).distinct().count();
     }
 
     static HistoryChecker.Bounds bounds() {
