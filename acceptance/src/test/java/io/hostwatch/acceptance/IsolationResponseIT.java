@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>fence-after is 8 s rather than shorter so that the non-actionable ISOLATED verdict (session
  * timeout 4 s, then a 1 s ping) is reliably seen before FENCED appears.
  */
-@Timeout(180)
+@Timeout(240)
 class IsolationResponseIT {
     private static final String GROUP = "compute";
     private static final String HOST = "iso-fence";
@@ -79,7 +79,7 @@ class IsolationResponseIT {
              Cluster c = new Cluster(zk.getConnectString(), storage, Map.of("detection.recheckInterval", "2s"));
              TcpProxy proxy = new TcpProxy(zk.getPort());
              AgentProcess a = AgentProcess.start(proxy.connectString(), GROUP, HOST, ADDRESS, storage, Cluster.SESSION,
-                     "--isolation-address", ISOLATION_ADDRESS, "--fence-after", "8s",
+                     "--isolation-address", ISOLATION_ADDRESS, "--fence-after", "20s",
                      "--isolation-response", "touch '" + marker + "'");
              LoopbackBlackhole hole = new LoopbackBlackhole()) {
             await("RUNNING").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
@@ -101,7 +101,7 @@ class IsolationResponseIT {
             assertThat(isolated.slotFlags()).contains(StorageFlag.ISOLATED).doesNotContain(StorageFlag.FENCED);
             assertThat(isolated.responseRan()).isFalse();
 
-            await("ISOLATED and actionable").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+            await("ISOLATED and actionable").atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(100))
                     .until(() -> {
                         Sample s = sample(c, marker);
                         seen.add(s);

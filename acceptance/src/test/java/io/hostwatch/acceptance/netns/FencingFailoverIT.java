@@ -177,9 +177,12 @@ class FencingFailoverIT {
         return s.url() + "/v1/groups/" + group + "/members/victim";
     }
 
-    /** The fencing record as {@code s} shows it ({@code GET .../power} also asks the BMC, which sends nothing). */
+    /**
+     * The fencing record as {@code s} shows it ({@code GET .../power} also asks the BMC, which sends
+     * nothing), or a MissingNode when no answer came in time: that call runs ipmitool, slow on a busy machine.
+     */
     private static JsonNode record(ServiceProcess s, String group) {
-        return Rest.get(member(s, group) + "/power").body().path("fencing");
+        return Rest.json(member(s, group) + "/power").path("fencing");
     }
 
     private static String metrics(ServiceProcess s) {
@@ -234,7 +237,9 @@ class FencingFailoverIT {
                 long[] held = awaitHeld(s, old);
                 assertThat(held[0]).as("the leader is the one powering off").isEqualTo(old.pid());
                 // The leader recorded its intent before it asked the BMC anything (seen by the other instance).
-                await("the intent, seen by the other instance").atMost(Duration.ofSeconds(5))
+                // Each look runs ipmitool (1-3 s on a busy machine); the bound stays well below BMC_TIMEOUT,
+                // after which the frozen leader's held call would no longer be pending.
+                await("the intent, seen by the other instance").atMost(Duration.ofSeconds(10))
                         .pollInterval(Duration.ofMillis(50)).until(() -> {
                             JsonNode r = record(next, s.group());
                             return "PENDING".equals(r.path("status").asText()) && r.path("epoch").asLong() == oldEpoch
@@ -276,7 +281,8 @@ class FencingFailoverIT {
                 JsonNode power = fenced.path("evidence").path("power");
                 assertThat(power.path("status").asText()).as(fenced.toString()).isEqualTo("OFF");
                 assertThat(power.path("fenced").asBoolean()).isTrue();
-                JsonNode done = record(next, s.group());
+                JsonNode done = await("the fencing record").atMost(Duration.ofSeconds(30))
+                        .pollInterval(Duration.ofMillis(200)).until(() -> record(next, s.group()), r -> !r.isMissingNode());
                 assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("CONFIRMED");
                 assertThat(done.path("epoch").asLong()).as("the new leader finished it").isEqualTo(newEpoch);
                 assertThat(done.path("attempts").asInt()).isEqualTo(2);

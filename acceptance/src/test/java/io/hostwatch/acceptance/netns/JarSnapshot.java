@@ -48,7 +48,7 @@ public final class JarSnapshot implements AutoCloseable {
     public static void awaitJudging(ServiceProcess service, Duration session) {
         Cluster.awaitLeader(service);
         await("detector judging").atMost(session.plusSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> Rest.get(service.url() + "/v1/detector").body().path("judging").asBoolean());
+                .until(() -> Rest.json(service.url() + "/v1/detector").path("judging").asBoolean());
     }
 
     /** Makes {@code dir} an empty directory: a suite's storage starts with no slot of an earlier run. */
