@@ -228,6 +228,8 @@ public final class Detector implements Closeable {
         Map<String, List<Verdict>> verdicts = new HashMap<>();
         view.verdicts().values().forEach(v -> verdicts.computeIfAbsent(v.group(), g -> new ArrayList<>()).add(v));
         Map<MemberId, MemberRegistration> present = view.registrations();
+        // members registered before this term (a restart, a leader change) are watched like those that join
+        present.keySet().forEach(probe::track);
         Map<String, List<MemberRegistration>> regs = new HashMap<>();
         present.values().forEach(r -> regs.computeIfAbsent(r.group(), g -> new ArrayList<>()).add(r));
         java.util.Set<String> groups = new java.util.TreeSet<>(verdicts.keySet());

@@ -91,13 +91,12 @@ class DetectorClockJumpIT {
                          "127.0.0.1");
                  FakeMember m2 = new FakeMember(zk.getConnectString(), storage, MemberId.of("compute", "j2"),
                          "127.0.0.1")) {
+                // Both members are registered before the detector starts, as after a service restart or a
+                // leader change: the new term watches their slots too, so both RUNNING verdicts carry storage
+                // evidence (that the jumps below could disturb) and a stalled slot is pinged early.
+                await("both registrations in the view").atMost(Duration.ofSeconds(30))
+                        .until(() -> view.registration(m1.id).isPresent() && view.registration(m2.id).isPresent());
                 detector.start();
-                // The slots are watched from the start, so both RUNNING verdicts carry storage evidence that
-                // the jumps below could disturb. (The detector itself starts watching a slot only when the
-                // member joins after it started, or when it is judged: a member registered before that, as
-                // these may be, would otherwise show no storage evidence at all while RUNNING.)
-                observer.track(m1.id);
-                observer.track(m2.id);
                 await().atMost(Duration.ofSeconds(30)).until(() -> state(client, m1.id) == State.RUNNING
                         && state(client, m2.id) == State.RUNNING);
                 // The RUNNING verdicts are republished once storage observation has FRESH evidence: take the
