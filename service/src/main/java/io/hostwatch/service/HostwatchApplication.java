@@ -164,7 +164,8 @@ public class HostwatchApplication extends Application<HostwatchConfiguration> {
         io.hostwatch.service.nova.OwnVerdicts own = new io.hostwatch.service.nova.OwnVerdicts();
         detector.addPublishListener((previous, now, latency) -> own.published(now));
         FencingIntegration fencing = FencingIntegration.create(config.getFencing(), curator.client(), view, own,
-                Leadership.of(detector::isLeader, detector::epoch), clock, environment.metrics());
+                Leadership.of(detector::isLeader, detector::epoch), clock, environment.metrics(),
+                group -> detector.localBrake(group).isPresent());
         if (fencing.enabled()) {
             detector.setFencing(fencing.source());
             fencing.onChange(detector::fencingChanged);

@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,6 +82,7 @@ public final class Fencer implements Closeable {
     }
 
     private final ClusterView view;
+    private final Predicate<String> brakeHeldLocally;
     private final OwnVerdicts own;
     private final FencingStore store;
     private final Leadership leadership;
@@ -106,7 +108,8 @@ public final class Fencer implements Closeable {
 
     Fencer(ClusterView view, OwnVerdicts own, FencingStore store, Leadership leadership, BmcTargets targets,
            FencingPlanner planner, FencingRunner runner, Settings settings, Clock clock, LongSupplier nanos,
-           MetricRegistry metrics) {
+           MetricRegistry metrics, Predicate<String> brakeHeldLocally) {
+        this.brakeHeldLocally = brakeHeldLocally;
         this.view = view;
         this.own = own;
         this.store = store;
@@ -165,6 +168,23 @@ public final class Fencer implements Closeable {
         }
     }
 
+    /**
+     * Asked on the call pool right before each BMC call of an attempt: the brake (including one the
+     * detector engaged and has not recorded yet), maintenance and leadership as they are now.
+     */
+    private String holdNow(MemberId id, long epoch) {
+        if (!leadership.isLeader() || leadership.epoch() != epoch) {
+            return "this instance no longer leads epoch " + epoch;
+        }
+        if (brakeHeldLocally.test(id.group()) || view.brake(id.group()).map(BrakeRecord::engaged).orElse(false)) {
+            return "the group's mass-failure brake is engaged";
+        }
+        if (view.maintenance(id).map(m -> m.inForce(clock.instant())).orElse(false)) {
+            return "member in maintenance";
+        }
+        return null;
+    }
+
     private boolean acting() {
         return actingEpoch >= 0 && life.get() == Life.STARTED && leadership.isLeader()
                 && leadership.epoch() == actingEpoch;
@@ -209,7 +229,8 @@ public final class Fencer implements Closeable {
         if (target == null) {
             return;
         }
-        boolean brake = view.brake(id.group()).map(BrakeRecord::engaged).orElse(false);
+        boolean brake = brakeHeldLocally.test(id.group())
+                || view.brake(id.group()).map(BrakeRecord::engaged).orElse(false);
         boolean maintenance = view.maintenance(id).map(m -> m.inForce(clock.instant())).orElse(false);
         String method = target.bmc() == null ? "unresolved" : target.bmc().method();
         String bmc = target.bmc() == null ? "unresolved" : target.bmc().target();
@@ -243,7 +264,7 @@ public final class Fencer implements Closeable {
             CompletableFuture.supplyAsync(() -> {
                 long begin = nanos.getAsLong();
                 FencingAction outcome = target.bmc() == null ? runner.unusable(started, target.problem())
-                        : runner.attempt(started, target.bmc());
+                        : runner.attempt(started, target.bmc(), () -> holdNow(id, started.epoch()));
                 return new Ended(outcome, nanos.getAsLong() - begin);
             }, calls).whenCompleteAsync((ended, error) -> guarded(() -> {
                 observed(method, started, ended);

@@ -11,6 +11,7 @@ import io.hostwatch.service.zk.ClusterView;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
@@ -43,7 +44,7 @@ public final class FencingIntegration implements Managed {
      */
     public static FencingIntegration create(FencingConfiguration config, CuratorFramework client,
                                             ClusterView cluster, OwnVerdicts own, Leadership leadership, Clock clock,
-                                            MetricRegistry metrics) {
+                                            MetricRegistry metrics, Predicate<String> brakeHeldLocally) {
         if (!config.enabled()) {
             return new FencingIntegration(null, null, null);
         }
@@ -60,7 +61,7 @@ public final class FencingIntegration implements Managed {
                         config.confirmInterval.toJavaDuration(), clock, d -> Thread.sleep(d.toMillis())),
                 new Fencer.Settings(LEADERSHIP_CHECK, config.reconcileInterval.toJavaDuration(),
                         config.maxConcurrentCalls, config.retryInitialDelay.toJavaDuration()), clock, System::nanoTime,
-                metrics);
+                metrics, brakeHeldLocally);
         LOG.info("out-of-band fencing enabled for groups {} (settle {}, BMC timeout {})", config.groups.keySet(),
                 config.settle, config.timeout);
         return new FencingIntegration(targets, view, fencer);

@@ -37,18 +37,41 @@ final class FencingRunner {
         this.sleeper = sleeper;
     }
 
+    /** Why the BMC must not be called now (the brake, maintenance, leadership), or null when it may. */
+    interface Hold {
+        String reason();
+    }
+
     /** {@code a} is the pending record as written before this attempt ({@code attempts} counts it). */
     FencingAction attempt(FencingAction a, PowerManagement bmc) {
+        return attempt(a, bmc, () -> null);
+    }
+
+    /**
+     * Like {@link #attempt(FencingAction, PowerManagement)}, but {@code hold} is asked again right
+     * before the BMC is first called and right before the power-off: a brake that engaged, or a
+     * leadership that ended, after the attempt was decided stops it there (nothing sent; retried
+     * later, when the planner decides again).
+     */
+    FencingAction attempt(FencingAction a, PowerManagement bmc, Hold hold) {
         int sent = a.powerOffSent();
         SignalStatus.Power power = SignalStatus.Power.UNKNOWN;
         String answer = a.answer();
         try {
+            String held = hold.reason();
+            if (held != null) {
+                return retry(a, sent, power, answer, "held before the BMC was asked: " + held);
+            }
             PowerManagement.Reading first = bmc.status();
             power = first.power();
             answer = first.answer();
             if (first.power() == SignalStatus.Power.OFF) {
                 boolean nothingBefore = a.attempts() <= 1 && sent == 0;
                 return confirmed(a, sent, answer, nothingBefore);
+            }
+            held = hold.reason();
+            if (held != null) {
+                return retry(a, sent, power, answer, "held before the power-off: " + held);
             }
             bmc.powerOff();
             sent++;

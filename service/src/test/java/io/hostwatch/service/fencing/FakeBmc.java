@@ -12,6 +12,8 @@ final class FakeBmc implements PowerManagement {
     volatile boolean ignoresPowerOff;
     /** Runs before a power-off takes effect, outside the lock (a test blocks the call here). */
     volatile Runnable beforePowerOff;
+    /** Runs at every status read (a test changes the world between the read and the power-off here). */
+    volatile Runnable onStatus;
     final List<String> calls = new CopyOnWriteArrayList<>();
     private int pendingReads;
 
@@ -28,6 +30,10 @@ final class FakeBmc implements PowerManagement {
     @Override
     public synchronized Reading status() {
         calls.add("status");
+        Runnable hook = onStatus;
+        if (hook != null) {
+            hook.run();
+        }
         fail();
         if (!on && pendingReads > 0) {
             pendingReads--;

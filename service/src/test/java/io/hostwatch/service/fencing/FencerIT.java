@@ -58,6 +58,8 @@ class FencerIT {
         final List<String> attempts = new java.util.concurrent.CopyOnWriteArrayList<>();
         /** What this instance's detector leader published: {@link #publishDead} tells every instance. */
         final OwnVerdicts own = new OwnVerdicts();
+        /** A brake this instance's detector engaged and has not recorded yet. */
+        final AtomicBoolean localBrake = new AtomicBoolean();
         final Fencer fencer;
 
         Instance() {
@@ -67,7 +69,7 @@ class FencerIT {
                             Duration.ofSeconds(5), Duration.ofMillis(50), Clock.systemUTC(),
                             d -> Thread.sleep(d.toMillis())),
                     new Fencer.Settings(Duration.ofMillis(100), Duration.ofSeconds(30), 2, Duration.ofMillis(200)),
-                    Clock.systemUTC(), System::nanoTime, new MetricRegistry());
+                    Clock.systemUTC(), System::nanoTime, new MetricRegistry(), g -> localBrake.get());
             fencer.observe((method, outcome, took) -> attempts.add(method + " " + outcome));
             view.start();
             view.awaitInitialized(10_000);
@@ -180,6 +182,25 @@ class FencerIT {
         publishDead("node1", "inc-1", epoch);
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(12))
                 .until(() -> bmc.calls.isEmpty() && record("node1").isEmpty());
+    }
+
+    @Test
+    void aBrakeEngagedBetweenTheDecisionAndThePowerOffStopsIt() {
+        Instance a = instance();
+        long epoch = a.lead();
+        // The attempt is decided with no brake; while the BMC answers its first status read, the detector
+        // engages the group's brake (not yet recorded in ZooKeeper): the power-off is not sent.
+        bmc.onStatus = () -> a.localBrake.set(true);
+        publishDead("node1", "inc-1", epoch);
+        await("the held attempt recorded").atMost(Duration.ofSeconds(20)).until(() -> record("node1")
+                .map(r -> r.lastError() != null && r.lastError().contains("brake")).orElse(false));
+        FencingAction r = record("node1").orElseThrow();
+        assertThat(r.status()).isEqualTo(FencingAction.Status.PENDING);
+        assertThat(r.lastError()).startsWith("held before the power-off");
+        assertThat(r.powerOffSent()).isZero();
+        await("nothing sent while the brake holds").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(12))
+                .until(() -> bmc.powerOffs() == 0);
+        assertThat(bmc.calls).as("one status read, no power-off").containsExactly("status");
     }
 
     @Test

@@ -60,6 +60,27 @@ class FencingRunnerTest {
     }
 
     @Test
+    void aHoldBeforeTheFirstCallAsksNothing() {
+        FencingAction out = runner.attempt(started(1, 0), bmc, () -> "the group's mass-failure brake is engaged");
+        assertThat(out.status()).isEqualTo(FencingAction.Status.PENDING);
+        assertThat(out.lastError()).isEqualTo("held before the BMC was asked: the group's mass-failure brake is engaged");
+        assertThat(out.nextAttemptAt()).isEqualTo(T.plusSeconds(2));
+        assertThat(bmc.calls).isEmpty();
+    }
+
+    @Test
+    void aHoldAfterTheStatusReadSendsNoPowerOff() {
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        FencingAction out = runner.attempt(started(1, 0), bmc,
+                () -> asked.getAndIncrement() == 0 ? null : "member in maintenance");
+        assertThat(out.status()).isEqualTo(FencingAction.Status.PENDING);
+        assertThat(out.power()).isEqualTo(SignalStatus.Power.ON);
+        assertThat(out.powerOffSent()).isZero();
+        assertThat(out.lastError()).isEqualTo("held before the power-off: member in maintenance");
+        assertThat(bmc.calls).containsExactly("status");
+    }
+
+    @Test
     void alreadyOffBeforeAnyActionSendsNothing() {
         bmc.on = false;
         FencingAction out = runner.attempt(started(1, 0), bmc);
