@@ -181,8 +181,9 @@ class NovaNotifierIT {
         h.publish(dead("host1", "inc-1", Instant.now(), epoch));
         await().atMost(WAIT).until(() -> status("host1") == NovaAction.Status.DONE);
         h.publish(running("host1", "inc-2", epoch));
-        await().atMost(WAIT).until(() -> "enabled".equals(h.stub.compute.service(id).status));
-        assertThat(h.stub.compute.service(id).forcedDown).isFalse();
+        // Re-enabled first, then forced up (so that Nova never calls the compute synchronously): await both.
+        await().atMost(WAIT).until(() -> "enabled".equals(h.stub.compute.service(id).status)
+                && !h.stub.compute.service(id).forcedDown);
     }
 
     @Test
