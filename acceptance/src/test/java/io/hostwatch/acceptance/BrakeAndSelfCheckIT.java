@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hostwatch.acceptance.harness.AgentProcess;
 import io.hostwatch.acceptance.harness.Cluster;
-import io.hostwatch.acceptance.harness.Hold;
+import io.hostwatch.service.testing.Hold;
 import io.hostwatch.acceptance.harness.LoopbackBlackhole;
 import io.hostwatch.acceptance.harness.Privileges;
 import io.hostwatch.acceptance.harness.Rest;
