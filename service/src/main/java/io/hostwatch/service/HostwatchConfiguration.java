@@ -199,8 +199,13 @@ public class HostwatchConfiguration extends Configuration {
         public int port = 2181;
         @NotEmpty @JsonProperty
         public String dataDir = "data/zookeeper";
-        @NotNull @JsonProperty
-        public Duration tickTime = Duration.milliseconds(500);
+        /**
+         * The embedded server's tick. ZooKeeper expires a session on its tick after the session
+         * timeout, so a member's loss shows up to one tick late: a short tick keeps the time from a
+         * host's death to its verdict close to the session timeout.
+         */
+        @NotNull @MinDuration(value = 50, unit = TimeUnit.MILLISECONDS) @JsonProperty
+        public Duration tickTime = Duration.milliseconds(100);
     }
 
     /** {@code storage.*}: the shared storage where members write their heartbeat slots. */

@@ -79,8 +79,8 @@ final class BenchReport {
                 .append("`DEAD`; otherwise the shared network lock was busy, the addresses still answered and the final ")
                 .append("verdict is `SERVICE_UNREACHABLE`):\n\n| run | load average at start | silent | DEAD | ")
                 .append("SERVICE_UNREACHABLE | survivors not RUNNING | SUSPECT p99 | ")
-                .append("final p50 | kill → final p50 | member GET req/s | /ping req/s | threads |\n")
-                .append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                .append("final p50 | kill → deletion p50 (session expiry) | kill → final p50 | member GET req/s | /ping req/s | threads |\n")
+                .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (int i = 0; i < r.size(); i++) {
             JsonNode run = r.get(i);
             md.append("| ").append(i + 1).append(" | ").append(run.path("loadAverage").asText()).append(" | ")
@@ -88,6 +88,7 @@ final class BenchReport {
                     .append(run.path("dead").asInt()).append(" | ").append(run.path("serviceUnreachable").asInt()).append(" | ").append(run.path("survivorsNotRunning").asInt())
                     .append(" | ").append(num(run.path("deletionToSuspectP99Seconds").asDouble())).append(" s | ")
                     .append(num(run.path("deletionToFinalP50Seconds").asDouble())).append(" s | ")
+                    .append(num(run.path("killToDeletionP50Seconds").asDouble(-1))).append(" s | ")
                     .append(num(run.path("killToFinalP50Seconds").asDouble())).append(" s | ")
                     .append(Math.round(run.path("memberGetRequestsPerSecond").asDouble())).append(" | ")
                     .append(Math.round(run.path("pingRequestsPerSecond").asDouble())).append(" | ")

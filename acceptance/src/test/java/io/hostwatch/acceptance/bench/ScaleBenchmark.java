@@ -100,7 +100,7 @@ public final class ScaleBenchmark {
         List<Process> children = new ArrayList<>();
         try {
             Process service = start(children, work.resolve("service.log"), "java", "-Xmx384m", "-Xss512k",
-                    "-XX:+UseSerialGC", "-jar", jar, "server", config.toString());
+                    "-XX:+UseSerialGC", "-Xlog:gc:file=" + work.resolve("gc.log") + ":uptimenanos", "-jar", jar, "server", config.toString());
             HttpClient http = HttpClient.newHttpClient();
             await("service leads", Duration.ofSeconds(120), () -> get(http, "http://127.0.0.1:" + app
                     + "/v1/detector").contains("\"leader\":true"));
@@ -165,6 +165,7 @@ public final class ScaleBenchmark {
                 List<Long> toSuspect = new ArrayList<>();
                 List<Long> toFinal = new ArrayList<>();
                 List<Long> killToFinal = new ArrayList<>();
+                List<Long> killToDeletion = new ArrayList<>();
                 int dead = 0;
                 int serviceUnreachable = 0;
                 for (int i = n - k; i < n; i++) {
@@ -184,6 +185,9 @@ public final class ScaleBenchmark {
                     if (finalAt.containsKey(id)) {
                         killToFinal.add(finalAt.get(id) - killedAt);
                     }
+                    if (del != null) {
+                        killToDeletion.add(del - killedAt);
+                    }
                 }
                 long disturbed = 0;
                 for (int i = 0; i < n - k; i++) {
@@ -201,6 +205,8 @@ public final class ScaleBenchmark {
                 result.put("deletionToFinalP99Seconds", seconds(percentile(toFinal, 99)));
                 result.put("killToFinalP50Seconds", seconds(percentile(killToFinal, 50)));
                 result.put("killToFinalP99Seconds", seconds(percentile(killToFinal, 99)));
+                // ZooKeeper's part: the failing fleet's one session expired this long after the kill.
+                result.put("killToDeletionP50Seconds", seconds(percentile(killToDeletion, 50)));
                 survivors.destroyForcibly();
             }
         } finally {

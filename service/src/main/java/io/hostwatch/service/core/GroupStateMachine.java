@@ -75,8 +75,13 @@ public final class GroupStateMachine {
         Verdict durable;
         long lostAt = Effect.UNKNOWN;
         boolean lossSeen;
+        /** A judging probe (after the loss) is in flight: its result judges. */
         boolean probing;
+        /** A pre-probe (ping only, heartbeat still present) is in flight. */
         boolean preProbing;
+        /** Lost while a pre-probe ran and no usable pre-probe ping was in hand: that pre-probe's result judges. */
+        boolean awaitingPrePing;
+        long preProbeAskedAt = Effect.UNKNOWN;
         Evidence.Ping prePing;
         long prePingAt;
         boolean awaitingGrace;
@@ -103,6 +108,7 @@ public final class GroupStateMachine {
     private final MassFailureBrake brake;
     private final FlapDamper flaps;
     private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) -> Long.compare(a.at, b.at));
+    private final java.util.ArrayDeque<MemberId> recheckQueue = new java.util.ArrayDeque<>();
     private final List<Effect> out = new ArrayList<>();
     private BrakeRecord storedBrake;
     private BrakeRecord localBrake;
@@ -184,6 +190,7 @@ public final class GroupStateMachine {
         m.lostAt = Effect.UNKNOWN;
         m.lossSeen = false;
         m.awaitingGrace = false;
+        m.awaitingPrePing = false;
         m.prePing = null;
         if (connected) {
             ensureRunning(m, storageNow);
@@ -208,19 +215,16 @@ public final class GroupStateMachine {
         return drain();
     }
 
-    /** The outcome of a {@link Effect.Probe}: ping and storage evidence, already vouched for by the self-check. */
+    /**
+     * The outcome of a judging {@link Effect.Probe} (not a pre-probe): ping and storage evidence,
+     * already vouched for by the self-check.
+     */
     public List<Effect> evidence(MemberId id, Evidence.Ping ping, Evidence.Storage storage) {
         Member m = members.get(id);
         if (m == null) {
             return drain();
         }
         m.probing = false;
-        boolean pre = m.preProbing;
-        m.preProbing = false;
-        if (pre) {
-            m.prePing = ping;
-            m.prePingAt = millis.getAsLong();
-        }
         if (!connected) {
             return drain();
         }
@@ -228,13 +232,34 @@ public final class GroupStateMachine {
             ensureRunning(m, null); // while the heartbeat is present, nothing but RUNNING
             return drain();
         }
-        if (pre) {
-            judge(m); // lost while the pre-probe ran: judge now, with its ping in hand
-            return drain();
-        }
         Evidence.Heartbeat hb = new Evidence.Heartbeat(SignalStatus.Heartbeat.LOST, clock.instant(),
                 "heartbeat znode gone (ZooKeeper session expired or closed)");
         publishIfChanged(m, classify(observe(m, hb, leaving(m), ping, storage), m.published));
+        return drain();
+    }
+
+    /**
+     * The outcome of a pre-probe ({@link Effect.Probe#pingOnly()}): kept, to be used if the znode
+     * goes within {@link Rules#prePingMaxAgeMillis()}. A member lost while it ran, with no younger
+     * pre-probe ping in hand, is judged now.
+     */
+    public List<Effect> prePinged(MemberId id, Evidence.Ping ping) {
+        Member m = members.get(id);
+        if (m == null) {
+            return drain();
+        }
+        m.preProbing = false;
+        m.prePing = ping;
+        m.prePingAt = millis.getAsLong();
+        if (!connected) {
+            return drain();
+        }
+        if (m.present) {
+            ensureRunning(m, null); // while the heartbeat is present, nothing but RUNNING
+        } else if (m.awaitingPrePing) {
+            m.awaitingPrePing = false;
+            judge(m); // lost while the pre-probe ran: judge now, with its ping in hand
+        }
         return drain();
     }
 
@@ -246,13 +271,16 @@ public final class GroupStateMachine {
      */
     public List<Effect> storageStalled(MemberId id) {
         Member m = members.get(id);
-        if (m == null || !connected || !m.present || m.probing || m.reg == null) {
+        if (m == null || !connected || !m.present || m.preProbing || m.probing || m.reg == null) {
             return drain();
         }
-        if (m.prePing != null && millis.getAsLong() - m.prePingAt < rules.preProbeEveryMillis()) {
+        long now = millis.getAsLong();
+        // Counted from when the last one was asked, so that a silent host's pre-probe pings end at
+        // most preProbeEvery + a scan + a ping timeout apart, and one is always young at its loss.
+        if (m.preProbeAskedAt != Effect.UNKNOWN && now - m.preProbeAskedAt < rules.preProbeEveryMillis()) {
             return drain();
         }
-        m.probing = true;
+        m.preProbeAskedAt = now;
         m.preProbing = true;
         out.add(new Effect.Probe(m.id, m.reg.address(), Effect.UNKNOWN, null, true));
         return drain();
@@ -383,13 +411,43 @@ public final class GroupStateMachine {
 
     /** Periodic: brings every member's verdict in line, re-probes missing members, re-asks an unwritten brake. */
     public List<Effect> recheck(Function<MemberId, Evidence.Storage> storageNow) {
+        List<Effect> effects = new ArrayList<>(recheckBegin());
+        effects.addAll(recheckSome(storageNow, Integer.MAX_VALUE));
+        return effects;
+    }
+
+    /**
+     * {@link #recheck} in slices, so that the caller can take other events in between (with 10,000
+     * members a whole recheck holds its thread for tens of milliseconds): starts a round, which
+     * {@link #recheckSome} calls then work through while {@link #recheckPending()}. A round started
+     * while one is pending replaces it.
+     */
+    public List<Effect> recheckBegin() {
+        recheckQueue.clear();
         if (connected) {
-            reconcile(storageNow);
+            recheckQueue.addAll(members.keySet());
             if (localBrake != null && !localBrakeRecorded) {
                 out.add(new Effect.WriteBrake(localBrake));
             }
         }
         return drain();
+    }
+
+    /** Rechecks up to {@code max} more members of the round begun by {@link #recheckBegin}. */
+    public List<Effect> recheckSome(Function<MemberId, Evidence.Storage> storageNow, int max) {
+        long now = millis.getAsLong();
+        for (int i = 0; i < max && !recheckQueue.isEmpty(); i++) {
+            Member m = members.get(recheckQueue.poll());
+            if (m != null && connected) {
+                reconcile(m, storageNow, now);
+            }
+        }
+        return drain();
+    }
+
+    /** Members of the current recheck round not rechecked yet. */
+    public boolean recheckPending() {
+        return !recheckQueue.isEmpty();
     }
 
     /** The connection gate: closed while the ZooKeeper connection is suspended or lost. */
@@ -484,22 +542,26 @@ public final class GroupStateMachine {
     private void reconcile(Function<MemberId, Evidence.Storage> storageNow) {
         long now = millis.getAsLong();
         for (Member m : List.copyOf(members.values())) {
-            if (m.present) {
-                ensureRunning(m, storageNow.apply(m.id));
-                continue;
-            }
-            Verdict v = m.published;
-            if (v == null || v.state() == State.STOPPED) {
-                continue;
-            }
-            if ((v.state() == State.RUNNING || v.state() == State.SUSPECT) && m.lostAt == Effect.UNKNOWN
-                    && !m.probing) {
-                // Lost while no leader was watching (leader change, quorum loss): it counts too.
-                m.lostAt = now;
-                countLoss(m);
-            }
-            judge(m);
+            reconcile(m, storageNow, now);
         }
+    }
+
+    private void reconcile(Member m, Function<MemberId, Evidence.Storage> storageNow, long now) {
+        if (m.present) {
+            ensureRunning(m, storageNow.apply(m.id));
+            return;
+        }
+        Verdict v = m.published;
+        if (v == null || v.state() == State.STOPPED) {
+            return;
+        }
+        if ((v.state() == State.RUNNING || v.state() == State.SUSPECT) && m.lostAt == Effect.UNKNOWN
+                && !m.probing) {
+            // Lost while no leader was watching (leader change, quorum loss): it counts too.
+            m.lostAt = now;
+            countLoss(m);
+        }
+        judge(m);
     }
 
     private void countLoss(Member m) {
@@ -588,8 +650,8 @@ public final class GroupStateMachine {
             ensureRunning(m, null);
             return;
         }
-        if (m.probing && !m.preProbing) {
-            return;
+        if (m.probing) {
+            return; // a judging probe is in flight: its result judges
         }
         long now = millis.getAsLong();
         if (now - graceUntil < 0) {
@@ -612,12 +674,14 @@ public final class GroupStateMachine {
         if (prev == null || prev.state() == State.RUNNING) {
             publish(m, suspect);
         }
-        if (m.probing) {
-            return; // a pre-probe is in flight: its result judges
-        }
-        m.probing = true;
         Evidence.Ping known = m.prePing != null && now - m.prePingAt <= rules.prePingMaxAgeMillis() ? m.prePing
                 : null;
+        if (known == null && m.preProbing) {
+            m.awaitingPrePing = true; // a pre-probe is in flight and nothing younger is in hand: its result judges
+            return;
+        }
+        m.awaitingPrePing = false;
+        m.probing = true;
         m.prePing = null;
         out.add(new Effect.Probe(m.id, address(m), firstAfterLoss ? (m.lostAt != Effect.UNKNOWN ? m.lostAt : now)
                 : Effect.UNKNOWN, known, false));

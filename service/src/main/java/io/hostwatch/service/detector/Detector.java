@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Detector implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(Detector.class);
+    /** Members rechecked per task of the detector's thread. */
+    private static final int RECHECK_SLICE = 200;
 
     private final ClusterView view;
     private final VerdictWriter writer;
@@ -81,7 +83,7 @@ public final class Detector implements Closeable {
                     LongSupplier nanoTime, String instanceId) {
         this.client = client;
         this.view = view;
-        this.writer = new VerdictWriter(client, store);
+        this.writer = new VerdictWriter(client, store, view.verdictEcho());
         this.probe = new EvidenceProbe(ping, storage, selfCheck, clock);
         this.settings = settings;
         this.nanoTime = nanoTime;
@@ -167,8 +169,20 @@ public final class Detector implements Closeable {
         }));
         term.start();
         long recheck = settings.recheckInterval().toMillis();
-        executor.scheduleWithFixedDelay(EffectRunner.guarded(() -> machines.values().forEach(m ->
-                execute(m, m.recheck(probe::current)))), recheck, recheck, TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(EffectRunner.guarded(() -> machines.values().forEach(m -> {
+            execute(m, m.recheckBegin());
+            recheckSlice(m);
+        })), recheck, recheck, TimeUnit.MILLISECONDS);
+    }
+
+    /** Rechecks a slice of the group's members, then queues the rest: losses are taken in between. */
+    private void recheckSlice(GroupStateMachine m) {
+        if (current(m)) {
+            execute(m, m.recheckSome(probe::current, RECHECK_SLICE));
+            if (m.recheckPending()) {
+                submit(() -> recheckSlice(m));
+            }
+        }
     }
 
     /** The leadership term (Nova's notifier subscribes to it). */

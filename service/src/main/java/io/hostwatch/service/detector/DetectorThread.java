@@ -22,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * come back after network round trips of any length); the urgent events keep their order among
  * themselves, so a member's joined and left are never swapped.
  *
+ * <p>Between the two, evidence: the results of probes, which turn a {@code SUSPECT} into a final
+ * verdict, run ahead of the write acknowledgements, echoes and timers that a burst queues meanwhile,
+ * but behind every urgent task.
+ *
  * <p>Tasks must not throw (run them through the detector's logging guard); a task that does is
  * logged here and the next runs.
  */
@@ -29,6 +33,7 @@ final class DetectorThread extends ScheduledThreadPoolExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(DetectorThread.class);
 
     private final Queue<Runnable> urgent = new ConcurrentLinkedQueue<>();
+    private final Queue<Runnable> evidence = new ConcurrentLinkedQueue<>();
 
     DetectorThread(String name) {
         super(1, daemon(name));
@@ -37,7 +42,13 @@ final class DetectorThread extends ScheduledThreadPoolExecutor {
     /** Runs {@code task} before every task not yet started, after the urgent tasks submitted before it. */
     void executeUrgent(Runnable task) {
         urgent.add(task);
-        execute(this::runUrgent); // a turn of the thread for it, should the thread be idle
+        execute(this::runLanes); // a turn of the thread for it, should the thread be idle
+    }
+
+    /** Runs {@code task} after the urgent tasks and before every other task not yet started. */
+    void executeEvidence(Runnable task) {
+        evidence.add(task);
+        execute(this::runLanes);
     }
 
     /** Urgent tasks waiting (for status and tests). */
@@ -48,17 +59,22 @@ final class DetectorThread extends ScheduledThreadPoolExecutor {
     @Override
     protected void beforeExecute(Thread t, Runnable r) {
         super.beforeExecute(t, r);
-        runUrgent();
+        runLanes();
     }
 
-    private void runUrgent() {
-        for (Runnable task; (task = urgent.poll()) != null; ) {
+    private void runLanes() {
+        for (Runnable task; (task = next()) != null; ) {
             try {
                 task.run();
             } catch (RuntimeException e) {
                 LOG.error("detector task failed", e);
             }
         }
+    }
+
+    private Runnable next() {
+        Runnable task = urgent.poll();
+        return task != null ? task : evidence.poll();
     }
 
     private static ThreadFactory daemon(String name) {

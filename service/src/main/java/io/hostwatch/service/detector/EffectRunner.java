@@ -30,6 +30,8 @@ final class EffectRunner {
     private final VerdictWriter writer;
     private final EvidenceProbe probe;
     private final ScheduledExecutorService executor;
+    /** Probe results: on the detector's thread, ahead of acknowledgements and timers ({@link DetectorThread}). */
+    private final java.util.concurrent.Executor evidence;
     private final Predicate<GroupStateMachine> current;
     private final LongConsumer stepDown;
     private final LongSupplier millis;
@@ -37,12 +39,13 @@ final class EffectRunner {
     private final Map<String, BrakeRecord> localBrakes;
     private final OwnWrites ownWrites;
 
-    EffectRunner(VerdictWriter writer, EvidenceProbe probe, ScheduledExecutorService executor,
+    EffectRunner(VerdictWriter writer, EvidenceProbe probe, DetectorThread executor,
                  Predicate<GroupStateMachine> current, LongConsumer stepDown, LongSupplier millis,
                  List<PublishListener> publishListeners, Map<String, BrakeRecord> localBrakes, OwnWrites ownWrites) {
         this.writer = writer;
         this.probe = probe;
         this.executor = executor;
+        this.evidence = executor::executeEvidence;
         this.current = current;
         this.stepDown = stepDown;
         this.millis = millis;
@@ -82,9 +85,9 @@ final class EffectRunner {
         } else if (e instanceof Effect.Probe p) {
             probe.probe(p).whenCompleteAsync((r, error) -> guarded(() -> {
                 if (current.test(m)) {
-                    execute(m, m.evidence(p.id(), r.ping(), r.storage()));
+                    execute(m, p.pingOnly() ? m.prePinged(p.id(), r.ping()) : m.evidence(p.id(), r.ping(), r.storage()));
                 }
-            }).run(), executor);
+            }).run(), evidence);
         } else if (e instanceof Effect.WriteBrake b) {
             writer.writeBrake(b.record(), m.epoch()).whenCompleteAsync((ok, error) -> guarded(() -> {
                 if (current.test(m) && !fenced(m, error)) {

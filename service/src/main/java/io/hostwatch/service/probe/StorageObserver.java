@@ -51,7 +51,10 @@ import org.slf4j.LoggerFactory;
  * records are overwritten. Wall clocks and file mtimes are never compared.
  *
  * <p>Reads run on a bounded pool; a slot never has more than one read in flight, so a hung
- * file holds at most one thread and never blocks the caller. A read hung in opening a FIFO that
+ * file holds at most one thread and never blocks the caller. A judgement's reads (a heartbeat just
+ * lost) are urgent: they go to two threads of their own, and a judgement that finds its slot's read
+ * still queued behind the periodic scan has it run there at once (whichever thread takes the read
+ * first does it; the other skips it). A read hung in opening a FIFO that
  * was swapped in during the read is released by {@link SlotFile#releaseFifo}.
  */
 public final class StorageObserver implements Closeable {
@@ -67,6 +70,7 @@ public final class StorageObserver implements Closeable {
     private final ScheduledExecutorService scheduler;
     private final ThreadPoolExecutor readers;
     private final ThreadPoolExecutor rescuer;
+    private final ThreadPoolExecutor urgentReaders;
     private final Function<MemberId, Optional<MemberRegistration>> registrations;
     private final Map<MemberId, Slot> slots = new ConcurrentHashMap<>();
     private volatile ScheduledFuture<?> scan;
@@ -100,6 +104,13 @@ public final class StorageObserver implements Closeable {
                     return t;
                 });
         this.readers.allowCoreThreadTimeOut(true);
+        AtomicInteger u = new AtomicInteger();
+        this.urgentReaders = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(20_000), r -> {
+            Thread t = new Thread(r, "hostwatch-storage-urgent-" + u.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.urgentReaders.allowCoreThreadTimeOut(true);
         this.rescuer = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(64), r -> {
             Thread t = new Thread(r, "hostwatch-storage-rescue");
             t.setDaemon(true);
@@ -213,7 +224,7 @@ public final class StorageObserver implements Closeable {
             return;
         }
         // A hung read must not hang the judgement: after readTimeout, evaluate anyway (UNKNOWN).
-        slot.read().copy().completeOnTimeout(null, readTimeoutNanos + 1_000_000, TimeUnit.NANOSECONDS)
+        slot.read(true).copy().completeOnTimeout(null, readTimeoutNanos + 1_000_000, TimeUnit.NANOSECONDS)
                 .whenComplete((ignored, error) -> {
             long now = nanoTime.getAsLong();
             Evidence.Storage e = slot.evaluate(now, freshAfter);
@@ -245,11 +256,44 @@ public final class StorageObserver implements Closeable {
             s.cancel(false);
         }
         readers.shutdownNow();
+        urgentReaders.shutdownNow();
         rescuer.shutdownNow();
     }
 
     ExecutorService readers() {
         return readers;
+    }
+
+    /** One slot read, which whichever thread takes it first does (the other skips it). */
+    private static final class ReadTask implements Runnable {
+        private final Runnable read;
+        private final java.util.concurrent.atomic.AtomicBoolean taken = new java.util.concurrent.atomic.AtomicBoolean();
+        private final java.util.concurrent.atomic.AtomicBoolean urgent;
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+
+        ReadTask(Runnable read, boolean urgent) {
+            this.read = read;
+            this.urgent = new java.util.concurrent.atomic.AtomicBoolean(urgent);
+        }
+
+        /** True once, when a read not yet started should also be queued for the urgent threads. */
+        boolean hurry() {
+            return !taken.get() && urgent.compareAndSet(false, true);
+        }
+
+        @Override
+        public void run() {
+            if (!taken.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                read.run();
+                done.complete(null);
+            } catch (RuntimeException | Error e) {
+                done.completeExceptionally(e);
+                throw e;
+            }
+        }
     }
 
     /** Observation history of one slot. All fields guarded by {@code this}. */
@@ -270,6 +314,7 @@ public final class StorageObserver implements Closeable {
         private String refused;
         private boolean ioError;
         private CompletableFuture<Void> inFlight;
+        private ReadTask pending;
         private long inFlightSince;
         private boolean rescueAsked;
 
@@ -279,18 +324,36 @@ public final class StorageObserver implements Closeable {
         }
 
         /** Starts a read unless one is in flight; the future completes when that read ends. */
-        synchronized CompletableFuture<Void> read() {
+        CompletableFuture<Void> read() {
+            return read(false);
+        }
+
+        /**
+         * Like {@link #read()}; an {@code urgent} read runs on the urgent threads, and a read still
+         * queued behind the scan is handed to them as well.
+         */
+        synchronized CompletableFuture<Void> read(boolean urgent) {
             if (inFlight != null && !inFlight.isDone()) {
                 if (!rescueAsked && nanoTime.getAsLong() - inFlightSince > readTimeoutNanos) {
                     rescueAsked = true; // once per hung read: a FIFO swapped in may be what holds it
                     rescuer.execute(() -> SlotFile.releaseFifo(path));
                 }
+                if (urgent && pending != null && pending.hurry()) {
+                    try {
+                        urgentReaders.execute(pending);
+                    } catch (RejectedExecutionException full) {
+                        // the queued read still runs on the ordinary readers
+                    }
+                }
                 return inFlight;
             }
             inFlightSince = nanoTime.getAsLong();
             rescueAsked = false;
+            ReadTask task = new ReadTask(this::readNow, urgent);
             try {
-                inFlight = CompletableFuture.runAsync(this::readNow, readers);
+                (urgent ? urgentReaders : readers).execute(task);
+                pending = task;
+                inFlight = task.done;
             } catch (RejectedExecutionException e) {
                 inFlight = CompletableFuture.completedFuture(null);
                 problem = "storage read queue full";

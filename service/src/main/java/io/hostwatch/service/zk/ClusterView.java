@@ -66,17 +66,17 @@ public final class ClusterView implements Closeable {
         }
     }
 
-    private static final List<String> CACHED = List.of(ZkPaths.MEMBERS, ZkPaths.VERDICTS, ZkPaths.MAINTENANCE,
-            ZkPaths.BRAKES);
+    private static final List<String> CACHED = List.of(ZkPaths.MEMBERS, ZkPaths.MAINTENANCE, ZkPaths.BRAKES);
 
     private final List<CuratorCache> caches;
+    private final VerdictMirror verdictMirror;
     private final Map<MemberId, MemberRegistration> registrations = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<MemberId, Verdict> verdicts = new ConcurrentSkipListMap<>();
     private final Map<MemberId, Maintenance> maintenance = new ConcurrentHashMap<>();
     private final Map<String, BrakeRecord> brakes = new ConcurrentHashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final List<VerdictListener> verdictListeners = new CopyOnWriteArrayList<>();
-    private final CountDownLatch initialized = new CountDownLatch(CACHED.size());
+    private final CountDownLatch initialized = new CountDownLatch(CACHED.size() + 1);
     private final RegistrationPolicy policy;
     private final Map<MemberId, String> refused = new ConcurrentHashMap<>();
     private final Map<MemberId, MemberRegistration> waiting = new TreeMap<>(); // group full; guarded by this
@@ -100,6 +100,13 @@ public final class ClusterView implements Closeable {
                     .build());
             return cache;
         }).toList();
+        this.verdictMirror = new VerdictMirror(client, ZkPaths.VERDICTS, new ZxidStorage(this::changed),
+                this::deleted, initialized::countDown);
+    }
+
+    /** What the detector's verdict writer tells the view, so that the view need not read its writes back. */
+    public VerdictWriter.Echo verdictEcho() {
+        return verdictMirror;
     }
 
     public void addListener(Listener listener) {
@@ -121,6 +128,7 @@ public final class ClusterView implements Closeable {
 
     public void start() {
         caches.forEach(CuratorCache::start);
+        verdictMirror.start();
     }
 
     /** Waits for the first full read of the tree. */
@@ -363,5 +371,6 @@ public final class ClusterView implements Closeable {
     @Override
     public void close() {
         caches.forEach(CuratorCache::close);
+        verdictMirror.close();
     }
 }

@@ -22,6 +22,7 @@ import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.framework.api.transaction.CuratorTransactionResult;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +63,38 @@ public final class VerdictWriter implements Closeable {
     private final Set<MemberId> historyReady = ConcurrentHashMap.newKeySet();
     private final Map<MemberId, Integer> sinceTrim = new ConcurrentHashMap<>();
 
+    /**
+     * Told of every verdict write: {@link #sending} before it is sent, {@link #settled} once when it
+     * is acknowledged, failed or handed to the one-by-one path. {@code stat} is the node's new
+     * {@link Stat} when this writer's {@code setData} wrote it, else null (a create, a failure, a
+     * write whose outcome is not known here). Called on the writer's or Curator's event thread:
+     * must not block.
+     */
+    public interface Echo {
+        void sending(String path);
+
+        void settled(String path, byte[] data, Stat stat);
+    }
+
+    private static final Echo NO_ECHO = new Echo() {
+        @Override
+        public void sending(String path) {
+        }
+
+        @Override
+        public void settled(String path, byte[] data, Stat stat) {
+        }
+    };
+
+    private final Echo echo;
+
     public VerdictWriter(CuratorFramework client, VerdictStore store) {
+        this(client, store, NO_ECHO);
+    }
+
+    /** A writer that tells {@code echo} (the {@link ClusterView}'s verdict cache) what it writes. */
+    public VerdictWriter(CuratorFramework client, VerdictStore store, Echo echo) {
+        this.echo = echo;
         this.client = client;
         this.store = store;
         this.historySize = store.historySize();
@@ -131,10 +163,12 @@ public final class VerdictWriter implements Closeable {
             }
             long seq = ++sent;
             batch.forEach(p -> lastSent.put(p.next().id(), seq));
+            batch.forEach(p -> echo.sending(ZkPaths.verdict(p.next().id())));
             try {
                 send(batch, seq);
             } catch (Exception e) {
                 LOG.debug("batch of {} not sent ({}); writing one by one", batch.size(), e.toString());
+                settleUnknown(batch);
                 oneByOne(batch, seq);
                 release();
             }
@@ -193,6 +227,7 @@ public final class VerdictWriter implements Closeable {
 
     private void completed(List<PendingWrite> batch, long seq, CuratorEvent event) {
         if (event.getResultCode() == KeeperException.Code.OK.intValue()) {
+            settle(batch, event.getOpResults());
             for (PendingWrite p : batch) {
                 p.done().complete(null);
                 if (p.transition()) {
@@ -202,6 +237,7 @@ public final class VerdictWriter implements Closeable {
             release();
             return;
         }
+        settleUnknown(batch);
         List<CuratorTransactionResult> results = event.getOpResults();
         boolean fenced = results != null && !results.isEmpty()
                 && results.get(0).getError() == KeeperException.Code.BADVERSION.intValue();
@@ -221,6 +257,30 @@ public final class VerdictWriter implements Closeable {
         } catch (RejectedExecutionException closed) {
             batch.forEach(p -> p.done().completeExceptionally(new HostwatchException("verdict writer closed")));
         }
+    }
+
+    /** Tells the echo each verdict's new {@link Stat} where a {@code setData} of the batch gave one. */
+    private void settle(List<PendingWrite> batch, List<CuratorTransactionResult> results) {
+        Map<String, Stat> stats = new java.util.HashMap<>();
+        if (results != null) {
+            for (CuratorTransactionResult r : results) {
+                if (r.getType() == org.apache.curator.framework.api.transaction.OperationType.SET_DATA
+                        && r.getResultStat() != null) {
+                    stats.put(r.getForPath(), r.getResultStat());
+                }
+            }
+        }
+        Map<String, PendingWrite> last = new java.util.HashMap<>();
+        batch.forEach(p -> last.put(ZkPaths.verdict(p.next().id()), p));
+        for (PendingWrite p : batch) {
+            String path = ZkPaths.verdict(p.next().id());
+            // of several writes to one node in a batch, the node holds the last one's data
+            echo.settled(path, last.get(path).data(), p.previous() == null ? null : stats.get(path));
+        }
+    }
+
+    private void settleUnknown(List<PendingWrite> batch) {
+        batch.forEach(p -> echo.settled(ZkPaths.verdict(p.next().id()), p.data(), null));
     }
 
     /**

@@ -422,6 +422,29 @@ class GroupStateMachineTest {
     }
 
     @Test
+    void aRecheckInSlicesReachesEveryMemberOnceAndALossTakenInBetweenIsJudgedAtOnce() {
+        GroupStateMachine m = machine(RULES, 1, false);
+        join(m, "a", "b", "c", "d", "e", "f", "g");
+        dies(m, "a");
+        dies(m, "b");
+        assertThat(m.recheckBegin()).isEmpty();
+        List<Effect> all = new ArrayList<>();
+        int slices = 0;
+        while (m.recheckPending()) {
+            all.addAll(m.recheckSome(id -> storage(SignalStatus.Storage.FRESH), 3));
+            slices++;
+            if (slices == 1) { // a loss between two slices is taken in as usual
+                List<Effect> lost = m.left(reg("c"));
+                assertThat(publish(m, lost)).extracting(Verdict::state).containsExactly(State.SUSPECT);
+            }
+        }
+        assertThat(slices).isEqualTo(3);
+        assertThat(of(all, Effect.Probe.class)).as("the two missing members re-probed, each once")
+                .extracting(p -> p.id().host()).containsExactlyInAnyOrder("a", "b");
+        assertThat(m.recheckSome(id -> null, 3)).as("the round is over").isEmpty();
+    }
+
+    @Test
     void connectionGateStopsEffectsAndAGraceFollowsReconnection() {
         GroupStateMachine m = machine(RULES, 1, false);
         join(m, "a", "b", "c", "d", "e", "f");
@@ -512,12 +535,12 @@ class GroupStateMachineTest {
         assertThat(m.storageStalled(a)).as("one pre-probe at a time").isEmpty();
         time.advance(1_000);
         Evidence.Ping failed = ping(SignalStatus.Ping.FAIL);
-        assertThat(of(m.evidence(a, failed, null), Effect.Publish.class))
+        assertThat(of(m.prePinged(a, failed), Effect.Publish.class))
                 .allSatisfy(p -> assertThat(p.verdict().state()).isEqualTo(State.RUNNING));
         assertThat(m.storageStalled(a)).as("not again before preProbeEvery").isEmpty();
 
         // the znode goes: SUSPECT at once, and the ping already in hand is used (no new ping)
-        time.advance(1_000);
+        time.advance(400);
         List<Effect> lost = m.left(reg("a"));
         assertThat(publish(m, lost)).extracting(Verdict::state).containsExactly(State.SUSPECT);
         assertThat(of(lost, Effect.Probe.class)).singleElement().satisfies(p -> {
@@ -530,6 +553,20 @@ class GroupStateMachineTest {
     }
 
     @Test
+    void preProbesAreAskedAtMostEveryPreProbeEveryCountedFromWhenTheLastWasAsked() {
+        GroupStateMachine m = machine(RULES, 1, false);
+        join(m, "a", "b", "c", "d", "e", "f");
+        MemberId a = MemberId.of(G, "a");
+        assertThat(of(m.storageStalled(a), Effect.Probe.class)).hasSize(1);
+        time.advance(1_000); // a silent host: the ping times out
+        m.prePinged(a, ping(SignalStatus.Ping.FAIL));
+        time.advance(400);
+        assertThat(m.storageStalled(a)).as("1.4 s after the last was asked").isEmpty();
+        time.advance(100);
+        assertThat(of(m.storageStalled(a), Effect.Probe.class)).as("1.5 s after the last was asked").hasSize(1);
+    }
+
+    @Test
     void aLossDuringThePreProbeIsJudgedWithItsResultAndAnOldPreProbeIsNotUsed() {
         GroupStateMachine m = machine(RULES, 1, false);
         join(m, "a", "b", "c", "d", "e", "f");
@@ -539,15 +576,41 @@ class GroupStateMachineTest {
         assertThat(publish(m, lost)).extracting(Verdict::state).containsExactly(State.SUSPECT);
         assertThat(of(lost, Effect.Probe.class)).as("the pre-probe in flight will judge").isEmpty();
         Evidence.Ping failed = ping(SignalStatus.Ping.FAIL);
-        assertThat(of(m.evidence(a, failed, null), Effect.Probe.class)).singleElement()
+        assertThat(of(m.prePinged(a, failed), Effect.Probe.class)).singleElement()
                 .satisfies(p -> assertThat(p.knownPing()).isSameAs(failed));
 
         MemberId b = MemberId.of(G, "b");
         m.storageStalled(b);
-        m.evidence(b, failed, null);
+        m.prePinged(b, failed);
         time.advance(2 * 1_500 + 1);
         assertThat(of(m.left(reg("b")), Effect.Probe.class)).singleElement()
                 .satisfies(p -> assertThat(p.knownPing()).as("too old to use").isNull());
+    }
+
+    @Test
+    void aLossWhileALaterPreProbeRunsIsJudgedAtOnceWithTheYoungPingInHand() {
+        GroupStateMachine m = machine(RULES, 1, false);
+        join(m, "a", "b", "c", "d", "e", "f");
+        MemberId a = MemberId.of(G, "a");
+        m.storageStalled(a);
+        time.advance(1_000);
+        Evidence.Ping first = ping(SignalStatus.Ping.FAIL);
+        m.prePinged(a, first);
+        time.advance(1_500);
+        assertThat(of(m.storageStalled(a), Effect.Probe.class)).as("the next pre-probe").hasSize(1);
+        time.advance(300); // the znode goes while that one is still waiting for its answer
+        List<Effect> lost = m.left(reg("a"));
+        assertThat(publish(m, lost)).extracting(Verdict::state).containsExactly(State.SUSPECT);
+        assertThat(of(lost, Effect.Probe.class)).as("judged now with the ping 1.8 s old, not after the one in flight")
+                .singleElement().satisfies(p -> {
+                    assertThat(p.pingOnly()).isFalse();
+                    assertThat(p.knownPing()).isSameAs(first);
+                });
+        // the pre-probe in flight ends: kept, but it judges nothing (the judging probe does)
+        time.advance(700);
+        assertThat(m.prePinged(a, ping(SignalStatus.Ping.FAIL))).isEmpty();
+        assertThat(publish(m, m.evidence(a, first, storage(SignalStatus.Storage.STALE))))
+                .extracting(Verdict::state).containsExactly(State.DEAD);
     }
 
     @Test

@@ -64,6 +64,23 @@ class DetectorThreadTest {
     }
 
     @Test
+    void probeResultsRunAfterUrgentTasksAndBeforeOtherFollowUpsQueuedEarlier() throws InterruptedException {
+        CountDownLatch release = hold();
+        thread.execute(() -> ran.add("ack of h1"));
+        thread.executeEvidence(() -> ran.add("probe result h1"));
+        thread.executeEvidence(() -> {
+            ran.add("probe result h2");
+            thread.executeUrgent(() -> ran.add("left h4"));
+        });
+        thread.executeEvidence(() -> ran.add("probe result h3"));
+        thread.executeUrgent(() -> ran.add("left h3"));
+        release.countDown();
+        finish();
+        assertThat(ran).containsExactly("left h3", "probe result h1", "probe result h2", "left h4",
+                "probe result h3", "ack of h1");
+    }
+
+    @Test
     void anUrgentTaskSubmittedWhileAFollowUpRunsGoesBeforeTheNextFollowUp() throws InterruptedException {
         CountDownLatch release = hold();
         thread.execute(() -> {

@@ -371,6 +371,47 @@ class StorageObserverTest {
                 .isEqualTo(SignalStatus.Storage.FRESH);
     }
 
+    @Test
+    void aJudgementsReadDoesNotWaitBehindTheReadsQueuedByTheScan() throws Exception {
+        write(ID, 1, INC, Set.of());
+        observer.track(ID);
+        read(ID);
+        // both ordinary readers held by slow slots, and the slot's next ordinary read queued behind them
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        observer.beforeOpen = path -> {
+            if (path.getFileName().toString().startsWith("slow")) {
+                try {
+                    release.await(15, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        try {
+            for (String host : List.of("slow1", "slow2")) {
+                MemberId slow = MemberId.of("compute", host);
+                slots.register(slow, INC, KEY);
+                write(slow, 1, INC, Set.of());
+                observer.track(slow);
+                observer.refresh(slow);
+            }
+            ThreadPoolExecutor readers = (ThreadPoolExecutor) observer.readers();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> readers.getActiveCount() == 2);
+            var queued = observer.refresh(ID);
+            advance(500);
+            write(ID, 2, INC, Set.of());
+
+            Evidence.Storage judged = observer.judge(ID).get(5, TimeUnit.SECONDS);
+
+            assertThat(judged.status()).isEqualTo(SignalStatus.Storage.FRESH);
+            assertThat(judged.seq()).isEqualTo(2);
+            assertThat(queued).as("the queued read was the one done, by an urgent thread").isDone();
+            assertThat(readers.getActiveCount()).as("the ordinary readers are still held").isEqualTo(2);
+        } finally {
+            release.countDown();
+        }
+    }
+
     private void read(MemberId id) {
         observer.refresh(id).join();
     }
