@@ -164,7 +164,7 @@ public class HostwatchApplication extends Application<HostwatchConfiguration> {
         io.hostwatch.service.nova.OwnVerdicts own = new io.hostwatch.service.nova.OwnVerdicts();
         detector.addPublishListener((previous, now, latency) -> own.published(now));
         FencingIntegration fencing = FencingIntegration.create(config.getFencing(), curator.client(), view, own,
-                Leadership.of(detector::isLeader, detector::epoch), clock, environment.metrics(),
+                Leadership.of(detector.leadership()::isLeader, detector.leadership()::epoch), clock, environment.metrics(),
                 group -> detector.localBrake(group).isPresent());
         if (fencing.enabled()) {
             detector.setFencing(fencing.source());
@@ -197,7 +197,7 @@ public class HostwatchApplication extends Application<HostwatchConfiguration> {
 
         // Nova integration (off unless nova.enabled): leader-only, started after and stopped before the detector.
         NovaIntegration nova = NovaIntegration.create(config.getNova(), config.getKeystone(), config.getMasakari(),
-                curator.client(), own, Leadership.of(detector::isLeader, detector::epoch,
+                curator.client(), own, Leadership.of(detector.leadership()::isLeader, detector.leadership()::epoch,
                         detector.leadership()::onChange), clock,
                 environment.metrics());
         environment.lifecycle().manage(nova);
@@ -228,7 +228,7 @@ public class HostwatchApplication extends Application<HostwatchConfiguration> {
         // Prometheus text format on the admin port's /metrics; Dropwizard's JSON at /metrics.json.
         HostwatchMetrics metrics = HostwatchMetrics.create();
         ClusterGauges.register(metrics.registry(), new ClusterGauges.Sources(view::verdicts, view::brakes,
-                detector::isLeader, detector::epoch, curator.client().getZookeeperClient()::isConnected,
+                detector.leadership()::isLeader, detector.leadership()::epoch, curator.client().getZookeeperClient()::isConnected,
                 BuildVersion.get()));
         NovaActionCounters.register(metrics.registry(), environment.metrics());
         ping.observe((result, took) -> metrics.probed("ping", result.name(), took));

@@ -1,30 +1,25 @@
 package io.hostwatch.service.detector;
 
 import io.hostwatch.schema.BrakeRecord;
-import io.hostwatch.schema.FencingAction;
 import io.hostwatch.schema.MemberId;
-import io.hostwatch.schema.MemberRegistration;
-import io.hostwatch.schema.Verdict;
 import io.hostwatch.service.core.Effect;
 import io.hostwatch.service.core.GroupStateMachine;
 import io.hostwatch.service.probe.PingProbe;
 import io.hostwatch.service.probe.StorageObserver;
+import io.hostwatch.service.zk.BrakeSeal;
 import io.hostwatch.service.zk.ClusterView;
 import io.hostwatch.service.zk.VerdictStore;
 import io.hostwatch.service.zk.VerdictWriter;
 import java.io.Closeable;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SortedMap;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.slf4j.Logger;
@@ -33,13 +28,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The detector loop: feeds membership, evidence and timer events to one {@link GroupStateMachine}
  * per group for the current {@link LeaderTerm leadership term}, and executes the effects they ask
- * for (publish through the {@link VerdictWriter}, probe, write the brake, wake at). Outcomes that
- * arrive after the term ended are dropped; a write rejected by the epoch check steps the term
- * down at once. All machine calls run on one thread ({@code hostwatch-detector}, a
- * {@link DetectorThread}), every task through one logging guard: membership and leadership events
- * in an urgent lane, in their order, ahead of the detector's own follow-ups (probe results, write
- * acknowledgements, timers), so that the last of a burst of losses is taken in, and its
- * {@code SUSPECT} queued for writing, before the first members' final verdicts are worked out.
+ * for (publish through the {@link VerdictWriter}, probe, write the brake, wake at) with an
+ * {@link EffectRunner}. Outcomes that arrive after the term ended are dropped; a write rejected by
+ * the epoch check steps the term down at once. All machine calls run on one thread
+ * ({@code hostwatch-detector}, a {@link DetectorThread}), every task through one logging guard:
+ * membership and leadership events in an urgent lane, in their order, then probe results, then the
+ * detector's other follow-ups (write acknowledgements, timers, recheck slices), so that the last of
+ * a burst of losses is taken in, and its {@code SUSPECT} queued for writing, before the first
+ * members' final verdicts are worked out.
  */
 public final class Detector implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(Detector.class);
@@ -51,32 +47,19 @@ public final class Detector implements Closeable {
     private final EvidenceProbe probe;
     private final DetectorSettings settings;
     private final LongSupplier nanoTime;
+    private final Clock clock;
     private final LeaderTerm term;
     private final CuratorFramework client;
-    private final DetectorThread executor;
+    private final DetectorThread executor = new DetectorThread("hostwatch-detector");
     private final List<PublishListener> publishListeners = new CopyOnWriteArrayList<>();
     private final Map<String, GroupStateMachine> machines = new HashMap<>(); // confined to the executor
-    private volatile FencingSource fencing = new FencingSource() {
-        @Override
-        public boolean fenced(String group) {
-            return false;
-        }
-
-        @Override
-        public Map<MemberId, FencingAction> records() {
-            return Map.of();
-        }
-
-        @Override
-        public Optional<FencingAction> record(MemberId id) {
-            return Optional.empty();
-        }
-    };
     private final Map<String, BrakeRecord> localBrakes = new ConcurrentHashMap<>();
+    private final OwnWrites ownWrites = new OwnWrites(); // confined to the executor
+    private final EffectRunner runner;
+    private volatile FencingSource fencing = FencingSource.NONE;
+    private volatile BrakeSeal brakeSeal = BrakeSeal.unsealed();
     private long termEpoch = -1; // confined to the executor
     private volatile long graceUntilMillis;
-    private volatile boolean closed;
-    private final EffectRunner runner;
 
     public Detector(CuratorFramework client, ClusterView view, VerdictStore store, PingProbe ping,
                     StorageObserver storage, SelfCheck selfCheck, DetectorSettings settings, Clock clock,
@@ -87,38 +70,15 @@ public final class Detector implements Closeable {
         this.probe = new EvidenceProbe(ping, storage, selfCheck, clock);
         this.settings = settings;
         this.nanoTime = nanoTime;
-        this.term = new LeaderTerm(client, store, instanceId, clock);
         this.clock = clock;
-        this.executor = new DetectorThread("hostwatch-detector");
+        this.term = new LeaderTerm(client, store, instanceId, clock);
         this.runner = new EffectRunner(writer, probe, executor, this::current, term::stepDown, this::millis,
                 publishListeners, localBrakes, ownWrites);
     }
 
-    private final OwnWrites ownWrites = new OwnWrites(); // confined to the executor
-
-    private final Clock clock;
-
-    /**
-     * Out-of-band fencing as the machines see it: which groups are fenced, and the fencing records
-     * (read from a cache; quick, non-blocking).
-     */
-    public interface FencingSource {
-        boolean fenced(String group);
-
-        Map<MemberId, FencingAction> records();
-
-        Optional<FencingAction> record(MemberId id);
-    }
-
-    private volatile io.hostwatch.service.zk.BrakeSeal brakeSeal = io.hostwatch.service.zk.BrakeSeal.unsealed();
-
     /** Sets the seal that tells an operator's brake release from a rewrite; call before {@link #start()}. */
-    public void setBrakeSeal(io.hostwatch.service.zk.BrakeSeal seal) {
+    public void setBrakeSeal(BrakeSeal seal) {
         this.brakeSeal = seal;
-    }
-
-    io.hostwatch.service.zk.BrakeSeal brakeSeal() {
-        return brakeSeal;
     }
 
     /** Sets the fencing source; call before {@link #start()}. Without one, no group is fenced. */
@@ -128,17 +88,13 @@ public final class Detector implements Closeable {
 
     /** A member's fencing record changed: its verdict follows it. Safe from any thread. */
     public void fencingChanged(MemberId id) {
-        submit(() -> {
-            GroupStateMachine m = machines.get(id.group());
-            if (m != null && current(m)) {
-                execute(m, m.fencing(id, fencing.record(id).orElse(null)));
-            }
-        });
+        submit(() -> ifCurrent(id.group(), m -> m.fencing(id, fencing.record(id).orElse(null))));
     }
 
     public void start() {
-        view.addListener(new ViewEvents(this, view, probe));
-        view.addVerdictListener((id, old, now) -> submit(() -> verdictSeen(id, now)));
+        view.addListener(new ViewEvents(this, view, probe, brakeSeal));
+        view.addVerdictListener((id, old, now) -> submit(() -> Optional.ofNullable(machines.get(id.group()))
+                .filter(m -> now != null).ifPresent(m -> runner.seen(m, id, now))));
         term.addListener(new LeaderTerm.Listener() {
             @Override
             public void becameLeader(long epoch) {
@@ -152,21 +108,12 @@ public final class Detector implements Closeable {
 
             @Override
             public void connectionChanged(boolean connected) {
-                submitUrgent(() -> {
-                    if (connected) {
-                        graceUntilMillis = millis() + settings.sessionTimeout().toMillis();
-                    }
-                    machines.values().forEach(m -> execute(m, m.connection(connected)));
-                });
+                submitUrgent(() -> connection(connected));
             }
         });
         // Pre-probing: a slot that stops advancing while its heartbeat is present gets its host pinged.
-        probe.onStall(settings.staleAfter().multipliedBy(2).dividedBy(3), id -> submit(() -> {
-            GroupStateMachine m = machines.get(id.group());
-            if (m != null) {
-                execute(m, m.storageStalled(id));
-            }
-        }));
+        probe.onStall(settings.staleAfter().multipliedBy(2).dividedBy(3),
+                id -> submit(() -> ifCurrent(id.group(), m -> m.storageStalled(id))));
         term.start();
         long recheck = settings.recheckInterval().toMillis();
         executor.scheduleWithFixedDelay(EffectRunner.guarded(() -> machines.values().forEach(m -> {
@@ -195,14 +142,6 @@ public final class Detector implements Closeable {
         publishListeners.add(listener);
     }
 
-    public boolean isLeader() {
-        return term.isLeader();
-    }
-
-    public long epoch() {
-        return term.epoch();
-    }
-
     /** A brake this leader engaged that is not yet recorded in ZooKeeper, if any. */
     public Optional<BrakeRecord> localBrake(String group) {
         return Optional.ofNullable(localBrakes.get(group));
@@ -210,23 +149,8 @@ public final class Detector implements Closeable {
 
     /** A snapshot for the REST API and health checks; safe from any thread. */
     public DetectorStatus status() {
-        SortedMap<String, BrakeRecord> brakes = new TreeMap<>(localBrakes);
-        view.brakes().forEach((g, b) -> {
-            if (b.engaged()) {
-                brakes.put(g, b);
-            }
-        });
-        boolean leading = term.isLeader();
-        return new DetectorStatus(term.instanceId(), leading, term.leaderId(), term.epoch(), term.leaderSince(),
-                client.getZookeeperClient().isConnected() ? "CONNECTED" : "DISCONNECTED",
-                leading && term.connected() && millis() - graceUntilMillis >= 0, view.memberCount(),
-                probe.pingMethod(), probe.selfCheck(), brakes, refused());
-    }
-
-    private SortedMap<String, String> refused() {
-        SortedMap<String, String> out = new TreeMap<>();
-        view.refused().forEach((id, why) -> out.put(id.group() + "/" + id.host(), why));
-        return out.isEmpty() ? null : out;
+        return DetectorStatus.of(term, client.getZookeeperClient().isConnected(), millis() - graceUntilMillis >= 0,
+                view, probe, localBrakes);
     }
 
     private long millis() {
@@ -239,54 +163,16 @@ public final class Detector implements Closeable {
         ownWrites.clear();
         termEpoch = epoch;
         graceUntilMillis = millis() + settings.sessionTimeout().toMillis();
-        Map<String, List<Verdict>> verdicts = new HashMap<>();
-        view.verdicts().values().forEach(v -> verdicts.computeIfAbsent(v.group(), g -> new ArrayList<>()).add(v));
-        Map<MemberId, MemberRegistration> present = view.registrations();
-        // members registered before this term (a restart, a leader change) are watched like those that join
-        present.keySet().forEach(probe::track);
-        Map<String, List<MemberRegistration>> regs = new HashMap<>();
-        present.values().forEach(r -> regs.computeIfAbsent(r.group(), g -> new ArrayList<>()).add(r));
-        java.util.Set<String> groups = new java.util.TreeSet<>(verdicts.keySet());
-        groups.addAll(regs.keySet());
-        groups.addAll(view.brakes().keySet());
-        for (String g : groups) {
-            GroupStateMachine m = machine(g);
-            Map<MemberId, io.hostwatch.schema.Maintenance> marks = new HashMap<>(view.maintenanceMarks());
-            marks.keySet().removeIf(id -> !id.group().equals(g));
-            for (Verdict v : verdicts.getOrDefault(g, List.of())) {
-                if (!present.containsKey(v.id())) {
-                    view.lastRegistration(v.id()).ifPresent(m::lastKnown);
-                }
-            }
-            BrakeRecord stored = view.brake(g).orElse(null);
-            boolean forged = stored != null && !stored.engaged() && !brakeSeal.genuineRelease(stored);
-            execute(m, m.becameLeader(verdicts.getOrDefault(g, List.of()), regs.getOrDefault(g, List.of()),
-                    forged ? null : stored, marks, probe::current));
-            if (forged) {
-                LOG.warn("the brake record of {} says released, but no operator's release wrote it: the brake holds "
-                        + "and is written again", g);
-                execute(m, m.restoreBrake(new BrakeRecord(g, true, stored.engagedAt() == null ? clock.instant()
-                        : stored.engagedAt(), stored.lost(), stored.members(), "engaged again: the record said "
-                        + "released, but no operator's release wrote it", null, null)));
-            }
-        }
-        LOG.info("epoch {}: judging {} groups; members already missing are judged after {} ms", epoch, groups.size(),
+        int groups = TermOpening.open(view, probe, brakeSeal, clock, this::machine, this::execute);
+        LOG.info("epoch {}: judging {} groups; members already missing are judged after {} ms", epoch, groups,
                 settings.sessionTimeout().toMillis());
     }
 
-    /**
-     * A verdict as the view shows it: when this term did not write it (an ensemble whose ACLs let
-     * others write verdicts), this term's own verdict is written over it.
-     */
-    private void verdictSeen(MemberId id, Verdict seen) {
-        GroupStateMachine m = machines.get(id.group());
-        if (seen == null || m == null || !current(m) || m.verdict(id).isEmpty() || ownWrites.own(seen)) {
-            return;
+    private void connection(boolean connected) {
+        if (connected) {
+            graceUntilMillis = millis() + settings.sessionTimeout().toMillis();
         }
-        LOG.warn("{}: the verdict in ZooKeeper ({}{}, epoch {}) was not written by this leader (epoch {}): "
-                + "writing its own again", id, seen.state(), seen.actionable() ? ", actionable" : "", seen.epoch(),
-                termEpoch);
-        execute(m, m.overwritten(id));
+        machines.values().forEach(m -> execute(m, m.connection(connected)));
     }
 
     private void endTerm(long epoch) {
@@ -318,58 +204,42 @@ public final class Detector implements Closeable {
         runner.execute(m, effects);
     }
 
-    /** Feeds one event to the group's machine in the current term (none while not leading). */
-    void on(String group, java.util.function.Function<GroupStateMachine, List<Effect>> event) {
+    /** Feeds one event to the group's machine in the current term (made on first use; none while not leading). */
+    void on(String group, Function<GroupStateMachine, List<Effect>> event) {
         GroupStateMachine m = machine(group);
         if (m != null) {
             execute(m, event.apply(m));
         }
     }
 
+    /** Feeds one event to the group's machine if it has one in the current term. */
+    private void ifCurrent(String group, Function<GroupStateMachine, List<Effect>> event) {
+        GroupStateMachine m = machines.get(group);
+        if (m != null && current(m)) {
+            execute(m, event.apply(m));
+        }
+    }
+
     /** A decommissioned member (its verdict deleted while its heartbeat is absent) is forgotten. */
     void forget(MemberId id) {
-        if (view.registration(id).isPresent()) {
-            return;
-        }
-        probe.untrack(id);
-        writer.forget(id);
-        ownWrites.forget(id);
-        GroupStateMachine m = machines.get(id.group());
-        if (m != null && m.forget(id)) {
-            LOG.info("{} decommissioned: forgotten", id);
+        if (view.registration(id).isEmpty()) {
+            runner.forget(id, machines.get(id.group()));
         }
     }
 
     /** Runs {@code task} on the detector's thread, behind the urgent tasks. */
     void submit(Runnable task) {
-        if (closed) {
-            return;
-        }
-        try {
-            executor.execute(EffectRunner.guarded(task));
-        } catch (RejectedExecutionException e) {
-            LOG.debug("detector closed: task dropped");
-        }
+        executor.offer(task, false);
     }
 
-    /**
-     * Runs a membership or leadership event on the detector's thread ahead of the detector's own
-     * follow-ups (probe results, acknowledgements, timers), in order with the other such events.
-     */
+    /** Runs a membership or leadership event on the detector's thread ahead of its own follow-ups, in order. */
     void submitUrgent(Runnable task) {
-        if (closed) {
-            return;
-        }
-        try {
-            executor.executeUrgent(EffectRunner.guarded(task));
-        } catch (RejectedExecutionException e) {
-            LOG.debug("detector closed: task dropped");
-        }
+        executor.offer(task, true);
     }
 
     @Override
     public void close() {
-        closed = true;
+        executor.shutdown(); // nothing more is taken; what the term's closing reports is dropped
         term.close();
         executor.shutdownNow();
         writer.close();

@@ -24,4 +24,23 @@ public record DetectorStatus(String instance, boolean leader, String leaderInsta
                              String zookeeper, boolean judging, int members, String pingMethod,
                              SelfCheck.Status selfCheck, java.util.SortedMap<String, io.hostwatch.schema.BrakeRecord> brakes,
                              java.util.SortedMap<String, String> refusedRegistrations) {
+    /**
+     * The status as {@code term} and {@code view} show it: brakes engaged in ZooKeeper and those this
+     * leader engaged but has not recorded yet ({@code localBrakes}).
+     */
+    static DetectorStatus of(LeaderTerm term, boolean zkConnected, boolean graceOver, io.hostwatch.service.zk.ClusterView view,
+                             EvidenceProbe probe, java.util.Map<String, io.hostwatch.schema.BrakeRecord> localBrakes) {
+        java.util.SortedMap<String, io.hostwatch.schema.BrakeRecord> brakes = new java.util.TreeMap<>(localBrakes);
+        view.brakes().forEach((g, b) -> {
+            if (b.engaged()) {
+                brakes.put(g, b);
+            }
+        });
+        java.util.SortedMap<String, String> refused = new java.util.TreeMap<>();
+        view.refused().forEach((id, why) -> refused.put(id.group() + "/" + id.host(), why));
+        boolean leading = term.isLeader();
+        return new DetectorStatus(term.instanceId(), leading, term.leaderId(), term.epoch(), term.leaderSince(),
+                zkConnected ? "CONNECTED" : "DISCONNECTED", leading && term.connected() && graceOver,
+                view.memberCount(), probe.pingMethod(), probe.selfCheck(), brakes, refused.isEmpty() ? null : refused);
+    }
 }

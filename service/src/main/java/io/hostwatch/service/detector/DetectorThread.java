@@ -51,6 +51,22 @@ final class DetectorThread extends ScheduledThreadPoolExecutor {
         execute(this::runLanes);
     }
 
+    /**
+     * Runs {@code task} through the detector's logging guard, in the urgent lane or behind it; a
+     * task offered once the thread is shut down is dropped.
+     */
+    void offer(Runnable task, boolean urgent) {
+        try {
+            if (urgent) {
+                executeUrgent(EffectRunner.guarded(task));
+            } else {
+                execute(EffectRunner.guarded(task));
+            }
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("detector closed: task dropped");
+        }
+    }
+
     /** Urgent tasks waiting (for status and tests). */
     int urgentWaiting() {
         return urgent.size();

@@ -130,6 +130,30 @@ final class EffectRunner {
         publishListeners.forEach(l -> guarded(() -> l.published(prev, v, latency)).run());
     }
 
+    /**
+     * A verdict the view shows for a member of {@code m}: when this term did not write it (an
+     * ensemble whose ACLs let others write verdicts), this term's own verdict is written over it.
+     */
+    void seen(GroupStateMachine m, io.hostwatch.schema.MemberId id, Verdict seen) {
+        if (!current.test(m) || m.verdict(id).isEmpty() || ownWrites.own(seen)) {
+            return;
+        }
+        LOG.warn("{}: the verdict in ZooKeeper ({}{}, epoch {}) was not written by this leader (epoch {}): "
+                + "writing its own again", id, seen.state(), seen.actionable() ? ", actionable" : "", seen.epoch(),
+                m.epoch());
+        execute(m, m.overwritten(id));
+    }
+
+    /** A decommissioned member: forgotten by the probe, the writer and {@code m} (null: no machine). */
+    void forget(io.hostwatch.schema.MemberId id, GroupStateMachine m) {
+        probe.untrack(id);
+        writer.forget(id);
+        ownWrites.forget(id);
+        if (m != null && m.forget(id)) {
+            LOG.info("{} decommissioned: forgotten", id);
+        }
+    }
+
     private boolean fenced(GroupStateMachine m, Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (cause instanceof VerdictStore.FencedException) {

@@ -19,9 +19,11 @@ final class ViewEvents implements ClusterView.Listener {
     private final Detector detector;
     private final ClusterView view;
     private final EvidenceProbe probe;
+    private final io.hostwatch.service.zk.BrakeSeal brakeSeal;
 
-    ViewEvents(Detector detector, ClusterView view, EvidenceProbe probe) {
+    ViewEvents(Detector detector, ClusterView view, EvidenceProbe probe, io.hostwatch.service.zk.BrakeSeal brakeSeal) {
         this.detector = detector;
+        this.brakeSeal = brakeSeal;
         this.view = view;
         this.probe = probe;
     }
@@ -47,7 +49,7 @@ final class ViewEvents implements ClusterView.Listener {
     public void brakeChanged(String group) {
         detector.submitUrgent(() -> detector.on(group, m -> {
             BrakeRecord r = view.brake(group).orElse(null);
-            if (r != null && (r.engaged() || detector.brakeSeal().genuineRelease(r))) {
+            if (r != null && (r.engaged() || brakeSeal.genuineRelease(r))) {
                 return m.brake(r);
             }
             List<Effect> restore = m.brakeTampered();

@@ -86,8 +86,8 @@ public final class FencingIntegration implements Managed {
     }
 
     /** Fencing as the detector's machines see it. */
-    public io.hostwatch.service.detector.Detector.FencingSource source() {
-        return new io.hostwatch.service.detector.Detector.FencingSource() {
+    public io.hostwatch.service.detector.FencingSource source() {
+        return new io.hostwatch.service.detector.FencingSource() {
             @Override
             public boolean fenced(String group) {
                 return targets != null && targets.fenced(MemberId.of(group, "any"));
