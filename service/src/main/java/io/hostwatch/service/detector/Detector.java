@@ -114,6 +114,7 @@ public final class Detector implements Closeable {
         // Pre-probing: a slot that stops advancing while its heartbeat is present gets its host pinged.
         probe.onStall(settings.staleAfter().multipliedBy(2).dividedBy(3),
                 id -> submit(() -> ifCurrent(id.group(), m -> m.storageStalled(id))));
+        Warmup.inBackground(settings, 1_000, 20);
         term.start();
         long recheck = settings.recheckInterval().toMillis();
         executor.scheduleWithFixedDelay(EffectRunner.guarded(() -> machines.values().forEach(m -> {
