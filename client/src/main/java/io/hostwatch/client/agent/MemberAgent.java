@@ -49,6 +49,8 @@ import org.slf4j.LoggerFactory;
 public final class MemberAgent implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(MemberAgent.class);
     private static final long EXECUTOR_STOP_WAIT_MILLIS = 5_000;
+    /** How long a graceful stop keeps the znode marked leaving before deleting it. */
+    static final long LEAVING_DRAIN_MILLIS = 1_000;
     private static final Duration MAX_REGISTRATION_BACKOFF = Duration.ofSeconds(5);
 
     private final AtomicReference<Lifecycle> state = new AtomicReference<>(Lifecycle.LATENT);
@@ -304,8 +306,14 @@ public final class MemberAgent implements Closeable {
             log.warn("cannot record STOPPING in storage: {}", e.getMessage());
         }
         HeartbeatRegistration registration = registrationLoop.current();
-        if (registration != null) {
-            registration.markLeaving();
+        if (registration != null && registration.markLeaving()) {
+            // Keep the znode, marked leaving, for a moment: a watcher reads a change after being told
+            // of it, and one that read it only after the deletion would take the stop for a loss.
+            try {
+                Thread.sleep(LEAVING_DRAIN_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         release();
         log.info("member {} stopped", id);

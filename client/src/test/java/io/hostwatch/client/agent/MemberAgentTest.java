@@ -133,6 +133,33 @@ class MemberAgentTest {
     }
 
     @Test
+    void aWatcherThatReadsTheLeavingMarkLateStillSeesIt() throws Exception {
+        agent = new MemberAgent(config().build());
+        startRegistered();
+        // a watcher busy with other work: it reads a change 300 ms after being told of it
+        java.util.concurrent.CompletableFuture<String> seen = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.ScheduledExecutorService late = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor();
+        try {
+            observer.getData().usingWatcher((org.apache.zookeeper.Watcher) event -> late.schedule(() -> {
+                try {
+                    MemberRegistration r = Json.read(observer.getData().forPath(PATH), MemberRegistration.class);
+                    seen.complete(r.leaving() ? "leaving" : "not leaving");
+                } catch (Exception e) {
+                    seen.complete("gone before it was read: " + e);
+                }
+            }, 300, TimeUnit.MILLISECONDS)).forPath(PATH);
+
+            agent.close();
+
+            assertThat(seen.get(10, TimeUnit.SECONDS)).isEqualTo("leaving");
+            assertThat(znode()).isNull();
+        } finally {
+            late.shutdownNow();
+        }
+    }
+
+    @Test
     void waitsForTheZnodeOfAPreviousProcessToGoAway() throws Exception {
         CuratorFramework previous = newClient();
         long previousSession = previous.getZookeeperClient().getZooKeeper().getSessionId();
