@@ -99,8 +99,16 @@ public final class ScaleBenchmark {
                 .put("loadAverage", Files.readString(Path.of("/proc/loadavg")).trim());
         List<Process> children = new ArrayList<>();
         try {
-            Process service = start(children, work.resolve("service.log"), "java", "-Xmx384m", "-Xss512k",
-                    "-XX:+UseSerialGC", "-Xlog:gc:file=" + work.resolve("gc.log") + ":uptimenanos", "-jar", jar, "server", config.toString());
+            List<String> serviceCommand = new ArrayList<>(List.of("java", "-Xmx384m", "-Xss512k", "-XX:+UseSerialGC",
+                    "-Xlog:gc:file=" + work.resolve("gc.log") + ":uptimenanos"));
+            // extra options for an experiment (a profiler, another collector), e.g. -Dhostwatch.bench.serviceJvm="..."
+            String extra = System.getProperty("hostwatch.bench.serviceJvm", "").trim();
+            if (!extra.isEmpty()) {
+                serviceCommand.addAll(Arrays.asList(extra.split("\\s+")));
+                result.put("serviceJvmExtra", extra);
+            }
+            serviceCommand.addAll(List.of("-jar", jar, "server", config.toString()));
+            Process service = start(children, work.resolve("service.log"), serviceCommand.toArray(String[]::new));
             HttpClient http = HttpClient.newHttpClient();
             await("service leads", Duration.ofSeconds(120), () -> get(http, "http://127.0.0.1:" + app
                     + "/v1/detector").contains("\"leader\":true"));

@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -39,7 +40,7 @@ final class SlotFile {
      * it may be torn or forged); {@code stamp} the file's identity when it was checked (inode,
      * modification and change time), compared only with the slot's own earlier stamps.
      */
-    record Read(Kind kind, byte[] bytes, String reason, String stamp) {
+    record Read(Kind kind, byte[] bytes, String reason, Stamp stamp) {
         Read(Kind kind, byte[] bytes, String reason) {
             this(kind, bytes, reason, null);
         }
@@ -54,6 +55,16 @@ final class SlotFile {
                     && (kind != Kind.REFUSED || reason.equals(other.reason));
         }
     }
+
+    /**
+     * A file's identity when it was checked: inode ({@code fileKey}), modification time and change
+     * time (which no one can set back). Compared for equality only; kept as values, not formatted.
+     */
+    record Stamp(Object fileKey, FileTime modified, Object changed) {
+    }
+
+    private static final Set<java.nio.file.OpenOption> OPEN = Set.of(StandardOpenOption.READ,
+            LinkOption.NOFOLLOW_LINKS);
 
     private SlotFile() {
     }
@@ -71,10 +82,9 @@ final class SlotFile {
             return new Read(Kind.REFUSED, null, "slot " + path + " is " + describe(attributes)
                     + ", not a regular file: not opened");
         }
-        String stamp = stamp(path, attributes);
+        Stamp stamp = stamp(path, attributes);
         beforeOpen.accept(path);
-        try (FileChannel channel = FileChannel.open(path, Set.of(StandardOpenOption.READ,
-                LinkOption.NOFOLLOW_LINKS))) {
+        try (FileChannel channel = FileChannel.open(path, OPEN)) {
             ByteBuffer buf = ByteBuffer.allocate(StorageRecordCodec.MAX_LENGTH + 1);
             try {
                 while (buf.hasRemaining() && channel.read(buf, buf.position()) > 0) {
@@ -121,14 +131,14 @@ final class SlotFile {
     }
 
     /** Inode, modification time and (where the file system tells) change time of the checked file. */
-    private static String stamp(Path path, BasicFileAttributes attributes) {
+    private static Stamp stamp(Path path, BasicFileAttributes attributes) {
         Object ctime;
         try {
             ctime = Files.getAttribute(path, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             ctime = "-";
         }
-        return attributes.fileKey() + " " + attributes.lastModifiedTime() + " " + ctime;
+        return new Stamp(attributes.fileKey(), attributes.lastModifiedTime(), ctime);
     }
 
     private static String describe(BasicFileAttributes attributes) {

@@ -245,7 +245,8 @@ public final class ClusterView implements Closeable {
             }
             Optional<MemberId> verdict = ZkPaths.parse(ZkPaths.VERDICTS, path);
             if (verdict.isPresent()) {
-                Verdict now = Json.read(node.getData(), Verdict.class);
+                Verdict now = node instanceof VerdictMirror.Decoded own ? own.verdict()
+                        : Json.read(node.getData(), Verdict.class);
                 Verdict old = verdicts.put(verdict.get(), now);
                 verdictListeners.forEach(l -> notify(() -> l.changed(verdict.get(), old, now)));
                 return;

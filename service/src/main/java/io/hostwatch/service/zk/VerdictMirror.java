@@ -1,5 +1,6 @@
 package io.hostwatch.service.zk;
 
+import io.hostwatch.schema.Verdict;
 import java.io.Closeable;
 import java.util.HashMap;
 import java.util.List;
@@ -71,6 +72,23 @@ final class VerdictMirror implements VerdictWriter.Echo, Closeable {
         }
     }
 
+    /**
+     * A node taken from the writer's acknowledgement, with the {@link Verdict} its data encodes:
+     * the cache's listener need not decode again what the writer has just encoded.
+     */
+    static final class Decoded extends ChildData {
+        private final Verdict verdict;
+
+        Decoded(String path, Stat stat, byte[] data, Verdict verdict) {
+            super(path, stat, data);
+            this.verdict = verdict;
+        }
+
+        Verdict verdict() {
+            return verdict;
+        }
+    }
+
     /** Changes of a node seen while own writes to it are in flight (tests). */
     synchronized int pendingChanges(String path) {
         int[] c = inFlight.get(path);
@@ -90,9 +108,9 @@ final class VerdictMirror implements VerdictWriter.Echo, Closeable {
     }
 
     @Override
-    public void settled(String path, byte[] data, Stat stat) {
+    public void settled(String path, Verdict verdict, byte[] data, Stat stat) {
         if (stat != null && !closed) {
-            put(new ChildData(path, stat, data));
+            put(verdict != null ? new Decoded(path, stat, data, verdict) : new ChildData(path, stat, data));
         }
         boolean read;
         synchronized (this) {

@@ -73,7 +73,8 @@ public final class VerdictWriter implements Closeable {
     public interface Echo {
         void sending(String path);
 
-        void settled(String path, byte[] data, Stat stat);
+        /** {@code verdict} is what {@code data} encodes (the node's content when {@code stat} is not null). */
+        void settled(String path, Verdict verdict, byte[] data, Stat stat);
     }
 
     private static final Echo NO_ECHO = new Echo() {
@@ -82,7 +83,7 @@ public final class VerdictWriter implements Closeable {
         }
 
         @Override
-        public void settled(String path, byte[] data, Stat stat) {
+        public void settled(String path, Verdict verdict, byte[] data, Stat stat) {
         }
     };
 
@@ -275,12 +276,13 @@ public final class VerdictWriter implements Closeable {
         for (PendingWrite p : batch) {
             String path = ZkPaths.verdict(p.next().id());
             // of several writes to one node in a batch, the node holds the last one's data
-            echo.settled(path, last.get(path).data(), p.previous() == null ? null : stats.get(path));
+            PendingWrite written = last.get(path);
+            echo.settled(path, written.next(), written.data(), p.previous() == null ? null : stats.get(path));
         }
     }
 
     private void settleUnknown(List<PendingWrite> batch) {
-        batch.forEach(p -> echo.settled(ZkPaths.verdict(p.next().id()), p.data(), null));
+        batch.forEach(p -> echo.settled(ZkPaths.verdict(p.next().id()), p.next(), p.data(), null));
     }
 
     /**

@@ -110,6 +110,12 @@ class VerdictMirrorTest {
             assertThat(mirror.reads()).as("no own setData read back").isEqualTo(before);
             Stat a = own.checkExists().forPath(path("a"));
             assertThat(mirror.snapshot().get(path("a")).getStat().getMzxid()).isEqualTo(a.getMzxid());
+            // taken from the acknowledgement with the verdict already decoded: the same as decoding the node
+            ChildData held = mirror.snapshot().get(path("a"));
+            assertThat(held).isInstanceOf(VerdictMirror.Decoded.class);
+            assertThat(((VerdictMirror.Decoded) held).verdict())
+                    .isEqualTo(Json.read(own.getData().forPath(path("a")), Verdict.class))
+                    .isEqualTo(Json.read(held.getData(), Verdict.class));
 
             // a first verdict is a create: read, as nothing tells its Stat
             writer.publish(verdict("c", State.RUNNING, epoch), null, epoch).get(30, TimeUnit.SECONDS);
@@ -131,7 +137,7 @@ class VerdictMirrorTest {
         other.setData().forPath(p, Json.write(verdict("a", State.STOPPED, 99)));
         // both changes arrive while the own write counts as in flight; then it settles
         await().atMost(Duration.ofSeconds(30)).until(() -> mirror.pendingChanges(p) == 2);
-        mirror.settled(p, Json.write(verdict("a", State.SUSPECT, 1)), mine);
+        mirror.settled(p, verdict("a", State.SUSPECT, 1), Json.write(verdict("a", State.SUSPECT, 1)), mine);
         await().atMost(Duration.ofSeconds(30)).until(() -> seen.get(p).state() == State.STOPPED);
         assertThat(mirror.reads()).isEqualTo(before + 1);
         assertThat(mirror.snapshot().get(p).getStat().getMzxid()).isEqualTo(own.checkExists().forPath(p).getMzxid());
@@ -144,7 +150,7 @@ class VerdictMirrorTest {
         mirror.sending(p);
         Stat mine = own.setData().forPath(p, Json.write(verdict("a", State.SUSPECT, 1)));
         await().atMost(Duration.ofSeconds(30)).until(() -> mirror.pendingChanges(p) == 1);
-        mirror.settled(p, Json.write(verdict("a", State.SUSPECT, 1)), mine);
+        mirror.settled(p, verdict("a", State.SUSPECT, 1), Json.write(verdict("a", State.SUSPECT, 1)), mine);
         await().atMost(Duration.ofSeconds(30)).until(() -> seen.get(p).state() == State.SUSPECT);
         assertThat(mirror.reads()).isEqualTo(before);
 
@@ -152,7 +158,7 @@ class VerdictMirrorTest {
         mirror.sending(p);
         other.setData().forPath(p, Json.write(verdict("a", State.STOPPED, 99)));
         await().atMost(Duration.ofSeconds(30)).until(() -> mirror.pendingChanges(p) == 1);
-        mirror.settled(p, null, null);
+        mirror.settled(p, null, null, null);
         await().atMost(Duration.ofSeconds(30)).until(() -> seen.get(p).state() == State.STOPPED);
         assertThat(mirror.reads()).isEqualTo(before + 1);
     }
@@ -164,7 +170,7 @@ class VerdictMirrorTest {
         own.setData().forPath(p, Json.write(verdict("a", State.DEAD, 1)));
         await().atMost(Duration.ofSeconds(30)).until(() -> seen.get(p).state() == State.DEAD);
         mirror.sending(p);
-        mirror.settled(p, Json.write(verdict("a", State.SUSPECT, 1)), first);
+        mirror.settled(p, verdict("a", State.SUSPECT, 1), Json.write(verdict("a", State.SUSPECT, 1)), first);
         assertThat(seen.get(p).state()).isEqualTo(State.DEAD);
     }
 
