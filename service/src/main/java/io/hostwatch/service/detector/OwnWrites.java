@@ -37,26 +37,28 @@ final class OwnWrites {
         if (q == null) {
             return false;
         }
-        byte[] bytes = null;
-        int drop = 0;
-        int i = 0;
-        for (Iterator<Verdict> it = q.iterator(); it.hasNext(); i++) {
-            Verdict v = it.next();
-            if (v.equals(seen)) {
-                drop = i + 1;
-                continue;
-            }
-            if (bytes == null) {
-                bytes = Json.write(seen);
-            }
-            if (Arrays.equals(bytes, Json.write(v))) {
-                drop = i + 1;
-            }
+        int drop = lastMatch(q, seen::equals);
+        if (drop == 0) {
+            // not equal as records (a value that does not survive its JSON form exactly): compare the bytes
+            byte[] bytes = Json.write(seen);
+            drop = lastMatch(q, v -> Arrays.equals(bytes, Json.write(v)));
         }
         for (int k = 0; k < drop; k++) {
             q.removeFirst();
         }
         return drop > 0;
+    }
+
+    /** One past the position of the last of {@code q} that matches, 0 when none does. */
+    private static int lastMatch(ArrayDeque<Verdict> q, java.util.function.Predicate<Verdict> matches) {
+        int drop = 0;
+        int i = 0;
+        for (Iterator<Verdict> it = q.iterator(); it.hasNext(); i++) {
+            if (matches.test(it.next())) {
+                drop = i + 1;
+            }
+        }
+        return drop;
     }
 
     /** Everything of an earlier term is forgotten. */
