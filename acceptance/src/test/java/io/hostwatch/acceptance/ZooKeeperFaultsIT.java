@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hostwatch.acceptance.harness.AgentProcess;
 import io.hostwatch.acceptance.harness.Cluster;
 import io.hostwatch.service.testing.Hold;
 import io.hostwatch.acceptance.harness.Protection;
@@ -52,7 +53,7 @@ class ZooKeeperFaultsIT {
     void quorumLossLongerThanTheSessionTimeoutGivesNoDeadAndEveryoneComesBack() throws Exception {
         try (TestingCluster zk = ensemble();
              Cluster c = new Cluster(zk.getConnectString(), storage, SESSION, Map.of("detection.recheckInterval", "1s"))) {
-            c.agents("compute", HOSTS, List.of("127.0.0.1", "127.0.0.1", "127.0.0.1"));
+            List<AgentProcess> agents = c.agents("compute", HOSTS, List.of("127.0.0.1", "127.0.0.1", "127.0.0.1"));
             Set<String> seen = ConcurrentHashMap.newKeySet();
             List<InstanceSpec> specs = new ArrayList<>(zk.getInstances());
             zk.killServer(specs.get(0));
@@ -62,9 +63,16 @@ class ZooKeeperFaultsIT {
                     .until(() -> record(c, seen));
             zk.restartServer(specs.get(0));
             zk.restartServer(specs.get(1));
+            // The agents gave their sessions up during the outage. Each creates its heartbeat again once
+            // the restored ensemble has expired the old session, about a session timeout after the
+            // quorum is back, which is also about when the new leader's grace ends: if the old znode
+            // goes just after the grace, the member is SUSPECT for the moment until its new znode
+            // arrives (recorded in 'seen', which must hold no DEAD and nothing actionable).
+            await("every heartbeat created again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> record(c, seen) && agents.stream().allMatch(a -> a.output().contains("created again (session")));
             await("all RUNNING again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
                     .until(() -> record(c, seen) && HOSTS.stream().allMatch(h -> "RUNNING".equals(c.state("compute", h))));
-            // And stay so through the new leader's grace and rechecks.
+            // And stay so through the new leader's rechecks.
             await().during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(23)).pollInterval(Duration.ofMillis(250))
                     .until(Hold.of("all RUNNING", () -> {
                         record(c, seen);
