@@ -15,14 +15,17 @@ class OwnWritesTest {
     }
 
     private final Instant t = Instant.parse("2026-11-30T12:00:00.123456789Z");
+    private final Verdict suspect = verdict(State.SUSPECT, 3, t);
+    private final Verdict dead = verdict(State.DEAD, 3, t.plusMillis(5));
+    private final OwnWrites own = new OwnWrites();
+
+    OwnWritesTest() {
+        own.sent(suspect);
+        own.sent(dead);
+    }
 
     @Test
     void anOwnVerdictSeenBackIsOwnAndEveryOlderOneIsForgotten() {
-        OwnWrites own = new OwnWrites();
-        Verdict suspect = verdict(State.SUSPECT, 3, t);
-        Verdict dead = verdict(State.DEAD, 3, t.plusMillis(5));
-        own.sent(suspect);
-        own.sent(dead);
         assertThat(own.own(dead)).isTrue();
         // the view may skip a write, never go back: the SUSPECT before it is forgotten too
         assertThat(own.own(suspect)).isFalse();
@@ -30,11 +33,6 @@ class OwnWritesTest {
 
     @Test
     void aDecodedCopyCountsAsOwnAndAForeignVerdictDoesNot() {
-        OwnWrites own = new OwnWrites();
-        Verdict suspect = verdict(State.SUSPECT, 3, t);
-        Verdict dead = verdict(State.DEAD, 3, t.plusMillis(5));
-        own.sent(suspect);
-        own.sent(dead);
         Verdict decoded = Json.read(Json.write(suspect), Verdict.class);
         assertThat(decoded).isNotSameAs(suspect);
         assertThat(own.own(decoded)).isTrue();
