@@ -110,10 +110,18 @@ public final class VerdictStore {
      * @throws FencedException when a newer leader has taken over; then nothing was written
      */
     public void write(Verdict next, Verdict previous, long epoch) {
+        write(next, previous, epoch, true);
+    }
+
+    /**
+     * Like {@link #write(Verdict, Verdict, long)}; with {@code history} false the history entry is
+     * left out (its caller writes it on its own, {@link #appendHistory}).
+     */
+    public void write(Verdict next, Verdict previous, long epoch, boolean history) {
         MemberId id = next.id();
         String path = ZkPaths.verdict(id);
         byte[] data = Json.write(next);
-        boolean transition = VerdictHistory.isTransition(previous, next);
+        boolean transition = history && VerdictHistory.isTransition(previous, next);
         try {
             try {
                 commit(path, data, transition, id, epoch, false);
@@ -156,6 +164,40 @@ public final class VerdictStore {
             throw translate("read the verdict of " + verdict.id(), e);
         }
         write(verdict, previous, epoch);
+    }
+
+    /**
+     * Adds {@code data} (the encoded {@code verdict}) to the member's history if {@code epoch} is
+     * still current: the history entry of a verdict written without it. Returns false, writing
+     * nothing, when the member was decommissioned meanwhile (no verdict node).
+     *
+     * @throws FencedException when a newer leader has taken over; then nothing was written
+     */
+    public boolean appendHistory(Verdict verdict, byte[] data, long epoch) {
+        MemberId id = verdict.id();
+        try {
+            try {
+                appendEntry(id, data, epoch);
+            } catch (KeeperException.NoNodeException missing) {
+                if (client.checkExists().forPath(ZkPaths.verdict(id)) == null) {
+                    return false;
+                }
+                ensureNode(ZkPaths.history(id));
+                appendEntry(id, data, epoch);
+            }
+        } catch (KeeperException.BadVersionException e) {
+            throw new FencedException(epoch);
+        } catch (Exception e) {
+            throw translate("add to the history of " + id, e);
+        }
+        return true;
+    }
+
+    private void appendEntry(MemberId id, byte[] data, long epoch) throws Exception {
+        client.transaction().forOperations(
+                client.transactionOp().check().withVersion((int) epoch).forPath(ZkPaths.EPOCH),
+                client.transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
+                        .forPath(ZkPaths.historyEntryPrefix(id), data));
     }
 
     private void commit(String path, byte[] data, boolean transition, MemberId id, long epoch, boolean create)

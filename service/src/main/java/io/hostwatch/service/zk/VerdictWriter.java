@@ -4,6 +4,7 @@ import io.hostwatch.schema.BrakeRecord;
 import io.hostwatch.schema.HostwatchException;
 import io.hostwatch.schema.Json;
 import io.hostwatch.schema.MemberId;
+import io.hostwatch.schema.State;
 import io.hostwatch.schema.Verdict;
 import io.hostwatch.schema.ZkPaths;
 import java.io.Closeable;
@@ -47,6 +48,12 @@ import org.slf4j.LoggerFactory;
  * {@code SUSPECT} for a member with no write of its own waiting goes into a lane that is always
  * sent first and has a slot in flight of its own; one for a member with a write waiting
  * joins the ordinary lane behind it, so a member's writes are still sent in the order asked.
+ *
+ * <p>A {@code SUSPECT} is sent without its history entry: the entry is a write of its own, queued
+ * in the ordinary lane at the same moment, so it lands before any later write of the member (its
+ * final verdict included) but does not weigh on the urgent batches. In a burst of losses that
+ * halves the operations ZooKeeper applies before the {@code SUSPECT}s are visible, and takes out
+ * the dearer half (a sequential create against a {@code setData}).
  */
 public final class VerdictWriter implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(VerdictWriter.class);
@@ -108,7 +115,27 @@ public final class VerdictWriter implements Closeable {
 
     /** Writes {@code next} (replacing {@code previous}, null for a first verdict) under {@code epoch}. */
     public CompletableFuture<Void> publish(Verdict next, Verdict previous, long epoch) {
-        return enqueue(new PendingWrite(next, previous, null, epoch, Json.write(next), new CompletableFuture<>()));
+        byte[] data = Json.write(next);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (next.state() != State.SUSPECT || !VerdictHistory.isTransition(previous, next)) {
+            return enqueue(new PendingWrite(next, previous, null, epoch, data, done));
+        }
+        // The verdict alone (urgent), its history entry behind it in the ordinary lane; the caller
+        // waits for the verdict only.
+        PendingWrite verdict = new PendingWrite(next, previous, null, epoch, data, done, PendingWrite.Part.VERDICT);
+        PendingWrite history = new PendingWrite(next, previous, null, epoch, data, new CompletableFuture<>(),
+                PendingWrite.Part.HISTORY);
+        history.done().whenComplete((ok, e) -> {
+            if (e != null) {
+                LOG.debug("history entry of {} ({}) not written: {}", next.id(), next.state(), e.toString());
+            }
+        });
+        synchronized (lanes) {
+            lanes.add(verdict);
+            lanes.add(history);
+            kick();
+        }
+        return done;
     }
 
     /** Writes a group's brake record under {@code epoch}, in order with the verdicts. */
@@ -163,8 +190,12 @@ public final class VerdictWriter implements Closeable {
                 continue;
             }
             long seq = ++sent;
-            batch.forEach(p -> lastSent.put(p.next().id(), seq));
-            batch.forEach(p -> echo.sending(ZkPaths.verdict(p.next().id())));
+            for (PendingWrite p : batch) {
+                if (p.writesVerdict()) {
+                    lastSent.put(p.next().id(), seq);
+                    echo.sending(ZkPaths.verdict(p.next().id()));
+                }
+            }
             try {
                 send(batch, seq);
             } catch (Exception e) {
@@ -189,11 +220,13 @@ public final class VerdictWriter implements Closeable {
         ops.add(client.transactionOp().check().withVersion((int) epoch).forPath(ZkPaths.EPOCH));
         for (PendingWrite p : batch) {
             MemberId id = p.next().id();
-            prepare(id, p.transition());
-            String path = ZkPaths.verdict(id);
-            ops.add(p.previous() == null ? client.transactionOp().create().withMode(CreateMode.PERSISTENT)
-                    .forPath(path, p.data()) : client.transactionOp().setData().forPath(path, p.data()));
-            if (p.transition()) {
+            prepare(id, p.writesHistory());
+            if (p.writesVerdict()) {
+                String path = ZkPaths.verdict(id);
+                ops.add(p.previous() == null ? client.transactionOp().create().withMode(CreateMode.PERSISTENT)
+                        .forPath(path, p.data()) : client.transactionOp().setData().forPath(path, p.data()));
+            }
+            if (p.writesHistory()) {
                 ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
                         .forPath(ZkPaths.historyEntryPrefix(id), p.data()));
             }
@@ -231,7 +264,7 @@ public final class VerdictWriter implements Closeable {
             settle(batch, event.getOpResults());
             for (PendingWrite p : batch) {
                 p.done().complete(null);
-                if (p.transition()) {
+                if (p.writesHistory()) {
                     counted(p.next().id());
                 }
             }
@@ -272,8 +305,11 @@ public final class VerdictWriter implements Closeable {
             }
         }
         Map<String, PendingWrite> last = new java.util.HashMap<>();
-        batch.forEach(p -> last.put(ZkPaths.verdict(p.next().id()), p));
+        batch.stream().filter(PendingWrite::writesVerdict).forEach(p -> last.put(ZkPaths.verdict(p.next().id()), p));
         for (PendingWrite p : batch) {
+            if (!p.writesVerdict()) {
+                continue;
+            }
             String path = ZkPaths.verdict(p.next().id());
             // of several writes to one node in a batch, the node holds the last one's data
             PendingWrite written = last.get(path);
@@ -282,7 +318,8 @@ public final class VerdictWriter implements Closeable {
     }
 
     private void settleUnknown(List<PendingWrite> batch) {
-        batch.forEach(p -> echo.settled(ZkPaths.verdict(p.next().id()), p.next(), p.data(), null));
+        batch.stream().filter(PendingWrite::writesVerdict)
+                .forEach(p -> echo.settled(ZkPaths.verdict(p.next().id()), p.next(), p.data(), null));
     }
 
     /**
@@ -294,11 +331,15 @@ public final class VerdictWriter implements Closeable {
             try {
                 if (p.brake() != null) {
                     store.writeBrake(p.brake(), p.epoch());
+                } else if (!p.writesVerdict()) {
+                    if (store.appendHistory(p.next(), p.data(), p.epoch())) {
+                        counted(p.next().id());
+                    }
                 } else if (seq >= 0 && lastSent.getOrDefault(p.next().id(), seq) > seq) {
                     throw new HostwatchException("verdict of " + p.next().id() + " superseded by a later write");
                 } else {
                     historyReady.remove(p.next().id());
-                    store.write(p.next(), p.previous(), p.epoch());
+                    store.write(p.next(), p.previous(), p.epoch(), p.part() == PendingWrite.Part.WHOLE);
                 }
                 p.done().complete(null);
             } catch (RuntimeException e) {

@@ -18,21 +18,23 @@ import java.util.Map;
  *
  * <p>A batch is one multi-op: writes of one lane in its order, under one epoch, at most
  * {@link #MAX_BATCH_OPS} operations (plus the epoch check) and {@link #MAX_BATCH_BYTES} bytes; a
- * brake record goes alone. Ordinary batches wait while {@link #MAX_IN_FLIGHT} batches are in flight
- * (several in flight let ZooKeeper commit them together, and the later writes coalesce into large
- * batches meanwhile). Urgent batches are sent while fewer than {@link #MAX_IN_FLIGHT_URGENT} are in
- * flight: one slot more, which only an urgent batch may take, so a {@code SUSPECT} never waits for
- * a round trip of the final verdicts in flight. Not more: a standalone ZooKeeper server takes every
- * session's requests through one queue, so a deeper pipeline of this session's multi-ops would only
- * move the wait into that queue, where the watchers' reads of the new verdicts (the service's own
- * cache and every subscriber) would wait behind it. ZooKeeper applies one session's requests in the
- * order sent, so a write sent later never lands before one sent earlier.
+ * brake record goes alone. Ordinary batches wait while {@link #MAX_IN_FLIGHT} batches are in flight:
+ * two, so that ZooKeeper always has the next batch in hand when it finishes one (and syncs its log
+ * once for both), while the later writes coalesce into batches meanwhile. Urgent batches are sent
+ * while fewer than {@link #MAX_IN_FLIGHT_URGENT} are in flight: one slot more, which only an urgent
+ * batch may take, so a {@code SUSPECT} never waits for a round trip of the final verdicts in flight.
+ * Not more, and batches not larger: a standalone ZooKeeper server takes every session's requests
+ * through one queue, so whatever this session has in flight is ahead of the watchers' reads of the
+ * new verdicts (the service's own cache and every subscriber). With four batches of 400 operations
+ * in flight, a subscriber's read of a {@code SUSPECT} waited about 150 ms behind the final
+ * verdicts in a burst of 1,000 losses. ZooKeeper applies one session's requests in the order
+ * sent, so a write sent later never lands before one sent earlier.
  */
 final class WriteLanes {
-    static final int MAX_BATCH_OPS = 400;
-    static final int MAX_BATCH_BYTES = 512 * 1024;
+    static final int MAX_BATCH_OPS = 200;
+    static final int MAX_BATCH_BYTES = 256 * 1024;
     /** Batches in flight at once before an ordinary batch waits. */
-    static final int MAX_IN_FLIGHT = 4;
+    static final int MAX_IN_FLIGHT = 2;
     /** Batches in flight at once before an urgent batch waits: one slot that only an urgent batch may take. */
     static final int MAX_IN_FLIGHT_URGENT = MAX_IN_FLIGHT + 1;
 

@@ -53,4 +53,40 @@ class VerdictStoreTest {
                     .isEqualTo(State.SERVICE_UNREACHABLE);
         }
     }
+
+    @Test
+    void aHistoryEntryWrittenApartIsGuardedByTheEpochAndNeverBringsBackADecommissionedMember() throws Exception {
+        System.setProperty("zookeeper.admin.enableServer", "false");
+        try (TestingServer zk = new TestingServer();
+             CuratorFramework c1 = CuratorFrameworkFactory.newClient(zk.getConnectString(), new RetryOneTime(100));
+             CuratorFramework c2 = CuratorFrameworkFactory.newClient(zk.getConnectString(), new RetryOneTime(100))) {
+            c1.start();
+            c2.start();
+            VerdictStore first = new VerdictStore(c1, Clock.systemUTC());
+            long e1 = first.acquireEpoch("first");
+            Verdict running = verdict(State.RUNNING, e1);
+            first.write(running, null, e1);
+            Verdict suspect = verdict(State.SUSPECT, e1);
+            first.write(suspect, running, e1, false);
+            String history = ZkPaths.history(running.id());
+            assertThat(c2.getChildren().forPath(history)).as("the SUSPECT went without its entry").hasSize(1);
+
+            assertThat(first.appendHistory(suspect, Json.write(suspect), e1)).isTrue();
+            assertThat(new VerdictHistory(c2, java.time.Duration.ofSeconds(5)).newestFirst(running.id(), 10))
+                    .extracting(Verdict::state).containsExactly(State.SUSPECT, State.RUNNING);
+
+            long e2 = new VerdictStore(c2, Clock.systemUTC()).acquireEpoch("second");
+            assertThat(e2).isGreaterThan(e1);
+            assertThatThrownBy(() -> first.appendHistory(suspect, Json.write(suspect), e1))
+                    .isInstanceOf(VerdictStore.FencedException.class);
+            assertThat(c2.getChildren().forPath(history)).hasSize(2);
+
+            // decommissioned: verdict and history gone; the late entry is dropped, nothing re-created
+            c2.delete().deletingChildrenIfNeeded().forPath(history);
+            c2.delete().forPath(ZkPaths.verdict(running.id()));
+            assertThat(first.appendHistory(suspect, Json.write(suspect), e2)).isFalse();
+            assertThat(c2.checkExists().forPath(history)).isNull();
+            assertThat(c2.checkExists().forPath(ZkPaths.verdict(running.id()))).isNull();
+        }
+    }
 }

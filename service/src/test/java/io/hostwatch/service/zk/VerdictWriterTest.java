@@ -126,6 +126,65 @@ class VerdictWriterTest {
         }
     }
 
+    @Test
+    void aSuspectIsWrittenWithoutItsHistoryEntryWhichLandsBeforeTheMembersNextVerdict() throws Exception {
+        System.setProperty("zookeeper.admin.enableServer", "false");
+        try (TestingServer zk = new TestingServer();
+             CuratorFramework c = CuratorFrameworkFactory.newClient(zk.getConnectString(), new RetryOneTime(100))) {
+            c.start();
+            VerdictStore store = new VerdictStore(c, Clock.systemUTC(), 10);
+            try (VerdictWriter writer = new VerdictWriter(c, store)) {
+                long e = store.acquireEpoch("first");
+                int n = 300;
+                List<CompletableFuture<Void>> all = new ArrayList<>();
+                for (int h = 0; h < n; h++) {
+                    all.add(writer.publish(verdict("h" + h, State.RUNNING, e), null, e));
+                }
+                CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+                all.clear();
+                for (int h = 0; h < n; h++) {
+                    all.add(writer.publish(verdict("h" + h, State.SUSPECT, e), verdict("h" + h, State.RUNNING, e), e));
+                    if (h % 2 == 1) {
+                        all.add(writer.publish(verdict("h" + h, State.DEAD, e), verdict("h" + h, State.SUSPECT, e), e));
+                    }
+                }
+                CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+                // the futures are the verdicts'; the last SUSPECT's history entry may still be on its way
+                MemberId last = MemberId.of("compute", "h" + (n - 2));
+                org.awaitility.Awaitility.await("history of " + last).atMost(java.time.Duration.ofSeconds(30))
+                        .pollDelay(java.time.Duration.ZERO).pollInterval(java.time.Duration.ofMillis(20))
+                        .until(() -> c.getChildren().forPath(ZkPaths.history(last)).size() == 2);
+                for (int h = 0; h < n; h++) {
+                    MemberId id = MemberId.of("compute", "h" + h);
+                    org.apache.zookeeper.data.Stat verdictStat = c.checkExists().forPath(ZkPaths.verdict(id));
+                    List<org.apache.zookeeper.data.Stat> entries = new ArrayList<>();
+                    List<State> states = new ArrayList<>();
+                    for (String child : c.getChildren().forPath(ZkPaths.history(id)).stream().sorted().toList()) {
+                        org.apache.zookeeper.data.Stat st = new org.apache.zookeeper.data.Stat();
+                        byte[] data = c.getData().storingStatIn(st).forPath(ZkPaths.history(id) + "/" + child);
+                        entries.add(st);
+                        states.add(Json.read(data, Verdict.class).state());
+                    }
+                    // RUNNING: verdict and entry in one multi-op (one zxid)
+                    assertThat(entries.get(0).getCzxid()).isEqualTo(verdictStat.getCzxid());
+                    if (h % 2 == 0) {
+                        assertThat(states).containsExactly(State.RUNNING, State.SUSPECT);
+                        assertThat(entries.get(1).getCzxid()).as("the SUSPECT's entry, written after it")
+                                .isGreaterThan(verdictStat.getMzxid());
+                    } else {
+                        assertThat(states).containsExactly(State.RUNNING, State.SUSPECT, State.DEAD);
+                        // (in the same multi-op as the DEAD when they were batched together: the
+                        // entries' sequence order above says which came first)
+                        assertThat(entries.get(1).getCzxid()).as("the SUSPECT's entry, not after the DEAD")
+                                .isLessThanOrEqualTo(verdictStat.getMzxid());
+                        assertThat(entries.get(2).getCzxid()).as("DEAD: verdict and entry in one multi-op")
+                                .isEqualTo(verdictStat.getMzxid());
+                    }
+                }
+            }
+        }
+    }
+
     private static long mzxid(CuratorFramework c, String host) throws Exception {
         return c.checkExists().forPath(ZkPaths.verdict(MemberId.of("compute", host))).getMzxid();
     }

@@ -94,6 +94,8 @@ class WriteLanesTest {
         lanes.add(write("h3", State.RUNNING, State.SUSPECT, 2));
         assertThat(hosts(lanes.next())).containsExactly("h2:SUSPECT");
         assertThat(hosts(lanes.next())).containsExactly("h3:SUSPECT");
+        lanes.done(); // both SUSPECT batches acknowledged: every slot is free
+        lanes.done();
         assertThat(hosts(lanes.next())).containsExactly("h1:DEAD", "h1:SUSPECT");
         // h1's writes have left the ordinary lane: its next SUSPECT is urgent again
         lanes.add(write("h1", State.RUNNING, State.SUSPECT, 1));
@@ -101,5 +103,33 @@ class WriteLanesTest {
         assertThat(hosts(lanes.next())).containsExactly("h1:SUSPECT");
         assertThat(lanes.drainAll()).hasSize(1);
         assertThat(lanes.ready()).isFalse();
+    }
+
+    @Test
+    void aSuspectSentApartFromItsHistoryEntryIsUrgentAndTheEntryKeepsItsPlaceInTheMembersOrder() {
+        Verdict suspect = verdict("h1", State.SUSPECT, 1);
+        Verdict running = verdict("h1", State.RUNNING, 1);
+        PendingWrite alone = new PendingWrite(suspect, running, null, 1, Json.write(suspect),
+                new CompletableFuture<>(), PendingWrite.Part.VERDICT);
+        PendingWrite entry = new PendingWrite(suspect, running, null, 1, Json.write(suspect),
+                new CompletableFuture<>(), PendingWrite.Part.HISTORY);
+        assertThat(alone.ops()).isEqualTo(1);
+        assertThat(alone.writesHistory()).isFalse();
+        assertThat(entry.ops()).isEqualTo(1);
+        assertThat(entry.writesVerdict()).isFalse();
+        assertThat(entry.suspect()).as("a history entry is never urgent").isFalse();
+        assertThat(write("h1", State.RUNNING, State.SUSPECT, 1).ops()).as("a whole SUSPECT").isEqualTo(2);
+
+        lanes.add(write("h0", State.SUSPECT, State.DEAD, 1));
+        lanes.add(alone);
+        lanes.add(entry);
+        lanes.add(write("h1", State.SUSPECT, State.DEAD, 1));
+        lanes.add(write("h1", State.DEAD, State.SUSPECT, 1)); // behind its own waiting writes: ordinary
+        List<PendingWrite> urgent = lanes.next();
+        assertThat(urgent).containsExactly(alone);
+        List<PendingWrite> ordinary = lanes.next();
+        assertThat(hosts(ordinary)).containsExactly("h0:DEAD", "h1:SUSPECT", "h1:DEAD", "h1:SUSPECT");
+        assertThat(ordinary.get(1)).isSameAs(entry);
+        assertThat(ordinary.stream().mapToInt(PendingWrite::ops).sum()).isEqualTo(2 + 1 + 2 + 2);
     }
 }
