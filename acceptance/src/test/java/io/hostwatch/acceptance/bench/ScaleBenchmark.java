@@ -155,6 +155,7 @@ public final class ScaleBenchmark {
                 String first = new BufferedReader(new InputStreamReader(lock.getInputStream())).readLine();
                 boolean silent = "locked".equals(first);
                 result.put("failingAddressesSilent", silent);
+                Map<MemberId, State> atEnd = new java.util.HashMap<>();
                 try {
                     if (silent) {
                         nft("add table inet " + NFT_TABLE, false);
@@ -165,12 +166,16 @@ public final class ScaleBenchmark {
                     failing.destroyForcibly(); // SIGKILL
                     await("all failing members final", Duration.ofSeconds(120), () -> finalCount(n, k) >= k);
                     Thread.sleep(2_000);
+                    // The verdicts while the addresses are silent: once the rule goes, a recheck finds
+                    // them answering again and rightly turns DEAD into SERVICE_UNREACHABLE.
+                    atEnd.putAll(state);
                 } finally {
                     nft("delete table inet " + NFT_TABLE, true);
                     lock.getOutputStream().close(); // cat ends, flock releases the lock
                     lock.waitFor(10, TimeUnit.SECONDS);
                 }
                 List<Long> toSuspect = new ArrayList<>();
+                Map<MemberId, State> endState = atEnd;
                 List<Long> toFinal = new ArrayList<>();
                 List<Long> killToFinal = new ArrayList<>();
                 List<Long> killToDeletion = new ArrayList<>();
@@ -179,9 +184,9 @@ public final class ScaleBenchmark {
                 for (int i = n - k; i < n; i++) {
                     MemberId id = MemberId.of(GROUP, MemberFleet.host(i));
                     Long del = deleted.get(id);
-                    if (state.get(id) == State.DEAD) {
+                    if (endState.get(id) == State.DEAD) {
                         dead++;
-                    } else if (state.get(id) == State.SERVICE_UNREACHABLE) {
+                    } else if (endState.get(id) == State.SERVICE_UNREACHABLE) {
                         serviceUnreachable++;
                     }
                     if (del != null && suspectAt.containsKey(id)) {
@@ -199,7 +204,7 @@ public final class ScaleBenchmark {
                 }
                 long disturbed = 0;
                 for (int i = 0; i < n - k; i++) {
-                    State s = state.get(MemberId.of(GROUP, MemberFleet.host(i)));
+                    State s = endState.get(MemberId.of(GROUP, MemberFleet.host(i)));
                     if (s != State.RUNNING) {
                         disturbed++;
                     }
