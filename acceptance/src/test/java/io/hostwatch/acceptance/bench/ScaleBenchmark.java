@@ -175,7 +175,6 @@ public final class ScaleBenchmark {
                     lock.waitFor(10, TimeUnit.SECONDS);
                 }
                 List<Long> toSuspect = new ArrayList<>();
-                Map<MemberId, State> endState = atEnd;
                 List<Long> toFinal = new ArrayList<>();
                 List<Long> killToFinal = new ArrayList<>();
                 List<Long> killToDeletion = new ArrayList<>();
@@ -184,9 +183,9 @@ public final class ScaleBenchmark {
                 for (int i = n - k; i < n; i++) {
                     MemberId id = MemberId.of(GROUP, MemberFleet.host(i));
                     Long del = deleted.get(id);
-                    if (endState.get(id) == State.DEAD) {
+                    if (atEnd.get(id) == State.DEAD) {
                         dead++;
-                    } else if (endState.get(id) == State.SERVICE_UNREACHABLE) {
+                    } else if (atEnd.get(id) == State.SERVICE_UNREACHABLE) {
                         serviceUnreachable++;
                     }
                     if (del != null && suspectAt.containsKey(id)) {
@@ -204,7 +203,7 @@ public final class ScaleBenchmark {
                 }
                 long disturbed = 0;
                 for (int i = 0; i < n - k; i++) {
-                    State s = endState.get(MemberId.of(GROUP, MemberFleet.host(i)));
+                    State s = atEnd.get(MemberId.of(GROUP, MemberFleet.host(i)));
                     if (s != State.RUNNING) {
                         disturbed++;
                     }
