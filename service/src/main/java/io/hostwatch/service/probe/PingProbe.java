@@ -14,14 +14,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,27 +34,44 @@ import org.slf4j.LoggerFactory;
  * <p>Where the process may send ICMP (CAP_NET_RAW), an echo request is sent; at the same time
  * TCP connections to the configured ports are opened without blocking, and neither waits for the
  * other. With {@code requireIcmp} only the echo counts (where a firewall may answer TCP with
- * resets on behalf of a dead host). The host answered when
- * the echo came back, a connection was accepted, or a connection was <em>refused</em> (a reset
- * comes from the host's own stack). It failed when nothing answered before the deadline. The
- * TCP path means a host that drops ICMP is still seen to answer.
+ * resets on behalf of a dead host). The host answered when the echo came back, a connection was
+ * accepted, or a connection was <em>refused</em> (a reset comes from the host's own stack). It
+ * failed when nothing answered before the deadline. The TCP path means a host that drops ICMP is
+ * still seen to answer.
  *
- * <p>Probes run on a bounded pool of up to {@code maxConcurrent} threads, created on demand,
- * so many lost members are probed at once rather than queued behind each other.
+ * <p>Every probe's TCP connections and deadline are handled by one thread, {@code hostwatch-ping},
+ * on one selector: a thousand silent hosts cost a thousand sockets, not a thousand threads that
+ * all wake at their timeout together. The JDK sends an ICMP echo only by blocking a thread, so
+ * each echo runs on a pool of up to {@code maxConcurrent} threads, created on demand. At most
+ * {@code maxConcurrent} probes are in flight; one beyond that is refused at once (evidence
+ * {@code UNKNOWN}) rather than queued behind probes that may each take the whole timeout.
  */
 public final class PingProbe implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(PingProbe.class);
+    /** A dotted-quad IPv4 address: resolved without a name lookup, so on the caller's thread. */
+    private static final String OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+    private static final Pattern IPV4 = Pattern.compile(OCTET + "(\\." + OCTET + "){3}");
 
     /** Whether to use ICMP. */
     public enum IcmpMode { AUTO, ALWAYS, NEVER }
 
     private final Duration timeout;
+    private final long timeoutNanos;
     private final List<Integer> ports;
     private final boolean icmp;
     private final Clock clock;
-    private final ThreadPoolExecutor pool;
-    private final ThreadPoolExecutor echoes;
     private final boolean requireIcmp;
+    private final int maxConcurrent;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    /** Echoes, and the name lookups of addresses that are not IPv4 literals. */
+    private final ThreadPoolExecutor blocking;
+    private final Selector selector;
+    private final Thread loop;
+    private final Queue<Attempt> submitted = new ConcurrentLinkedQueue<>();
+    private final Queue<Echo> echoed = new ConcurrentLinkedQueue<>();
+    /** Attempts by deadline (every attempt has the same timeout, started in order): the loop's only. */
+    private final ArrayDeque<Attempt> byDeadline = new ArrayDeque<>();
+    private volatile boolean closed;
 
     public PingProbe(Duration timeout, List<Integer> ports, IcmpMode mode, int maxConcurrent, Clock clock) {
         this(timeout, ports, mode, maxConcurrent, clock, false);
@@ -66,7 +86,11 @@ public final class PingProbe implements Closeable {
         if (ports.isEmpty() && mode == IcmpMode.NEVER) {
             throw new IllegalArgumentException("ping needs ICMP or at least one TCP port");
         }
+        if (maxConcurrent < 1) {
+            throw new IllegalArgumentException("maxConcurrent must be at least 1, not " + maxConcurrent);
+        }
         this.timeout = timeout;
+        this.timeoutNanos = timeout.toNanos();
         this.ports = List.copyOf(ports);
         this.icmp = switch (mode) {
             case ALWAYS -> true;
@@ -79,15 +103,24 @@ public final class PingProbe implements Closeable {
         }
         this.requireIcmp = requireIcmp;
         this.clock = clock;
-        this.pool = pool("hostwatch-ping-", maxConcurrent);
-        this.echoes = pool("hostwatch-icmp-", maxConcurrent);
+        this.maxConcurrent = maxConcurrent;
+        this.blocking = pool("hostwatch-ping-io-", maxConcurrent);
+        try {
+            this.selector = Selector.open();
+        } catch (IOException e) {
+            blocking.shutdownNow();
+            throw new IllegalStateException("cannot open the ping probe's selector: " + e.getMessage(), e);
+        }
+        this.loop = new Thread(this::run, "hostwatch-ping");
+        loop.setDaemon(true);
+        loop.start();
         LOG.info("ping probe: {} with TCP ports {}{}, timeout {} ms, up to {} at once",
-                icmp ? "ICMP echo" : "no ICMP (no CAP_NET_RAW)", this.ports,
+                icmp ? "ICMP echo" : mode == IcmpMode.NEVER ? "no ICMP (ping.icmp: never)" : "no ICMP (no CAP_NET_RAW)",
+                this.ports,
                 requireIcmp ? " (not trusted: ICMP required)" : "", timeout.toMillis(), maxConcurrent);
     }
 
-    // Threads are made on demand and reused while idle; beyond maxConcurrent a probe is refused
-    // (evidence UNKNOWN) rather than queued behind probes that may each take the whole timeout.
+    // Threads are made on demand and reused while idle; none is queued behind a busy one.
     private static ThreadPoolExecutor pool(String prefix, int max) {
         AtomicInteger n = new AtomicInteger();
         return new ThreadPoolExecutor(0, max, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
@@ -114,173 +147,261 @@ public final class PingProbe implements Closeable {
         this.observer = value;
     }
 
-    /** Probes {@code address}; the future always completes (never exceptionally) within about the timeout. */
-    public CompletableFuture<Evidence.Ping> probe(String address) {
-        try {
-            return CompletableFuture.supplyAsync(() -> observed(address), pool);
-        } catch (RuntimeException rejected) {
-            return CompletableFuture.completedFuture(result(SignalStatus.Ping.UNKNOWN, null, null,
-                    "probe not run: " + rejected.getMessage()));
-        }
-    }
-
-    private Evidence.Ping observed(String address) {
-        long start = System.nanoTime();
-        Evidence.Ping result = probeNow(address);
-        try {
-            observer.probed(result.status(), Duration.ofNanos(System.nanoTime() - start));
-        } catch (RuntimeException e) {
-            // an observer never changes a probe's result
-        }
-        return result;
-    }
-
     /**
-     * Probes synchronously on the calling thread. The ICMP echo (on its own thread) and the TCP
-     * connections start together and each has the whole timeout: whichever answers first decides,
-     * and the evidence names it ({@code icmp} "echo reply", or {@code tcp:PORT} "connection
-     * accepted" / "connection refused"). With {@code requireIcmp}, TCP is not tried.
+     * Probes {@code address}; the future always completes (never exceptionally) within about the
+     * timeout. It completes on the probe's own thread: a caller's dependent action must be quick,
+     * or asynchronous.
      */
-    public Evidence.Ping probeNow(String address) {
-        InetAddress target;
-        try {
-            target = InetAddress.getByName(address);
-        } catch (IOException | RuntimeException e) {
-            return result(SignalStatus.Ping.UNKNOWN, null, null, "bad address '" + address + "': " + e.getMessage());
+    public CompletableFuture<Evidence.Ping> probe(String address) {
+        CompletableFuture<Evidence.Ping> future = new CompletableFuture<>();
+        if (closed) {
+            future.complete(result(SignalStatus.Ping.UNKNOWN, null, null, "probe not run: the ping probe is closed"));
+            return future;
         }
-        long start = System.nanoTime();
-        long deadline = start + timeout.toNanos();
-        List<String> notes = new ArrayList<>();
-        List<SocketChannel> opened = new ArrayList<>(ports.size());
-        try (Selector selector = Selector.open()) {
-            CompletableFuture<Boolean> echo = icmp ? echo(target, selector, notes) : null;
-            if (!requireIcmp) {
-                Integer connectedAtOnce = openConnections(target, selector, notes, opened);
-                if (connectedAtOnce != null) {
-                    return result(SignalStatus.Ping.OK, "tcp:" + connectedAtOnce, micros(start),
-                            "connection accepted");
-                }
+        if (inFlight.incrementAndGet() > maxConcurrent) {
+            inFlight.decrementAndGet();
+            future.complete(result(SignalStatus.Ping.UNKNOWN, null, null,
+                    "probe not run: " + maxConcurrent + " probes already in flight (ping.maxConcurrent)"));
+            return future;
+        }
+        // From here the attempt always ends through finish(), which releases its place.
+        Attempt attempt = new Attempt(address, future);
+        if (address != null && IPV4.matcher(address).matches()) {
+            resolve(attempt);
+            enqueue(attempt);
+        } else {
+            try {
+                blocking.execute(() -> {
+                    resolve(attempt);
+                    enqueue(attempt);
+                });
+            } catch (RuntimeException rejected) {
+                attempt.unresolved = "name lookup not run: " + rejected.getMessage();
+                enqueue(attempt);
             }
-            int pending = selector.keys().size();
-            while (true) {
-                if (echo != null && echo.isDone()) {
-                    if (Boolean.TRUE.equals(echo.getNow(false))) {
-                        return result(SignalStatus.Ping.OK, "icmp", micros(start), "echo reply");
+        }
+        return future;
+    }
+
+    /** Probes synchronously: {@link #probe(String)}, waited for. */
+    public Evidence.Ping probeNow(String address) {
+        return probe(address).join();
+    }
+
+    private static void resolve(Attempt a) {
+        try {
+            if (a.address == null || a.address.isBlank()) {
+                throw new IllegalArgumentException("no address");
+            }
+            a.target = InetAddress.getByName(a.address);
+        } catch (IOException | RuntimeException e) {
+            a.unresolved = "bad address '" + a.address + "': " + e.getMessage();
+        }
+    }
+
+    private void enqueue(Attempt a) {
+        submitted.add(a);
+        selector.wakeup();
+        if (closed) {
+            drainOnClose(); // the loop may have ended before this attempt was queued
+        }
+    }
+
+    // ---- the loop: everything below runs on the hostwatch-ping thread only ----
+
+    private void run() {
+        try {
+            while (!closed) {
+                Attempt first = byDeadline.peekFirst();
+                if (first == null) {
+                    selector.select();
+                } else {
+                    long wait = TimeUnit.NANOSECONDS.toMillis(first.deadline - System.nanoTime() + 999_999);
+                    if (wait > 0) {
+                        selector.select(wait);
+                    } else {
+                        selector.selectNow();
                     }
-                    echo = null;
                 }
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (left <= 0 || echo == null && selector.keys().isEmpty()) {
-                    break;
+                for (Attempt a; (a = submitted.poll()) != null; ) {
+                    start(a);
                 }
-                Evidence.Ping tcp = selector.keys().isEmpty() ? null : pollTcp(selector, start, left, notes);
-                if (tcp != null) {
-                    return tcp;
+                for (SelectionKey key : selector.selectedKeys()) {
+                    connected(key);
                 }
-                if (selector.keys().isEmpty() && echo != null) {
-                    try {
-                        echo.get(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())),
-                                TimeUnit.MILLISECONDS);
-                    } catch (java.util.concurrent.TimeoutException late) {
-                        break;
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        break;
-                    } catch (java.util.concurrent.ExecutionException e) {
-                        echo = null;
+                selector.selectedKeys().clear();
+                for (Echo e; (e = echoed.poll()) != null; ) {
+                    echoed(e.attempt, e.answered);
+                }
+                long now = System.nanoTime();
+                while (!byDeadline.isEmpty() && (byDeadline.peekFirst().done || byDeadline.peekFirst().deadline - now <= 0)) {
+                    Attempt a = byDeadline.pollFirst();
+                    if (!a.done) {
+                        expired(a);
                     }
                 }
             }
-            if (icmp) {
-                notes.add(0, "icmp: no echo reply within " + timeout.toMillis() + " ms");
+        } catch (IOException | RuntimeException e) {
+            if (!closed) {
+                LOG.error("ping probe stopped: {}", e.toString(), e);
+                closed = true;
             }
-            if (pending > 0 && !selector.keys().isEmpty()) {
-                notes.add("no answer on tcp " + ports + " within " + timeout.toMillis() + " ms");
-            }
-        } catch (IOException e) {
-            return result(SignalStatus.Ping.UNKNOWN, null, null, "probe failed locally: " + e.getMessage());
         } finally {
-            opened.forEach(PingProbe::closeQuietly);
+            byDeadline.forEach(a -> finish(a, result(SignalStatus.Ping.UNKNOWN, null, null,
+                    "probe not finished: the ping probe is closed")));
+            byDeadline.clear();
+            drainOnClose();
+            try {
+                selector.close();
+            } catch (IOException ignored) {
+                // nothing to do
+            }
+        }
+    }
+
+    private void start(Attempt a) {
+        if (a.target == null) {
+            finish(a, result(SignalStatus.Ping.UNKNOWN, null, null, a.unresolved));
+            return;
+        }
+        a.start = System.nanoTime();
+        a.deadline = a.start + timeoutNanos;
+        if (icmp) {
+            sendEcho(a);
+        }
+        if (!requireIcmp) {
+            for (int port : ports) {
+                SocketChannel ch = null;
+                try {
+                    ch = SocketChannel.open();
+                    a.channels.add(ch);
+                    ch.configureBlocking(false);
+                    if (ch.connect(new InetSocketAddress(a.target, port))) {
+                        finish(a, result(SignalStatus.Ping.OK, "tcp:" + port, micros(a.start), "connection accepted"));
+                        return;
+                    }
+                    ch.register(selector, SelectionKey.OP_CONNECT, new Port(a, port));
+                    a.tcpPending++;
+                } catch (IOException e) {
+                    // Immediate failure (no route, network unreachable): no answer on that port.
+                    a.notes.add("tcp:" + port + ": " + e.getMessage());
+                    if (ch != null) {
+                        closeQuietly(ch);
+                    }
+                }
+            }
+        }
+        if (!a.done) {
+            byDeadline.addLast(a);
+            failIfNothingPending(a);
+        }
+    }
+
+    /** Sends the ICMP echo on a blocking thread for the whole timeout; its answer comes back through {@link #echoed}. */
+    private void sendEcho(Attempt a) {
+        InetAddress target = a.target;
+        try {
+            blocking.execute(() -> {
+                boolean answered;
+                try {
+                    answered = target.isReachable((int) timeout.toMillis());
+                } catch (IOException e) {
+                    answered = false;
+                }
+                echoed.add(new Echo(a, answered));
+                selector.wakeup();
+            });
+            a.echoPending = true;
+        } catch (RuntimeException rejected) {
+            a.notes.add("icmp: not sent (" + rejected.getMessage() + ")");
+        }
+    }
+
+    private void echoed(Attempt a, boolean answered) {
+        if (a.done) {
+            return;
+        }
+        a.echoPending = false;
+        if (answered) {
+            finish(a, result(SignalStatus.Ping.OK, "icmp", micros(a.start), "echo reply"));
+        } else {
+            failIfNothingPending(a);
+        }
+    }
+
+    private void connected(SelectionKey key) {
+        Port p = (Port) key.attachment();
+        Attempt a = p.attempt;
+        if (a.done) {
+            return;
+        }
+        SocketChannel ch = (SocketChannel) key.channel();
+        try {
+            if (ch.finishConnect()) {
+                finish(a, result(SignalStatus.Ping.OK, "tcp:" + p.port, micros(a.start), "connection accepted"));
+                return;
+            }
+            return; // not yet: still waiting
+        } catch (ConnectException e) {
+            if (e.getMessage() != null && e.getMessage().contains("refused")) {
+                finish(a, result(SignalStatus.Ping.OK, "tcp:" + p.port, micros(a.start),
+                        "connection refused (a TCP reset: the host's own stack answered)"));
+                return;
+            }
+            a.notes.add("tcp:" + p.port + ": " + e.getMessage());
+        } catch (IOException e) {
+            a.notes.add("tcp:" + p.port + ": " + e.getMessage());
+        }
+        key.cancel();
+        closeQuietly(ch);
+        a.tcpPending--;
+        failIfNothingPending(a);
+    }
+
+    /** Every method has failed before the deadline: the attempt fails now. */
+    private void failIfNothingPending(Attempt a) {
+        if (!a.done && a.tcpPending == 0 && !a.echoPending) {
+            finish(a, failed(a, false));
+        }
+    }
+
+    private void expired(Attempt a) {
+        finish(a, failed(a, a.tcpPending > 0));
+    }
+
+    private Evidence.Ping failed(Attempt a, boolean tcpSilent) {
+        List<String> notes = new ArrayList<>(a.notes);
+        if (icmp) {
+            notes.add(0, "icmp: no echo reply within " + timeout.toMillis() + " ms");
+        }
+        if (tcpSilent) {
+            notes.add("no answer on tcp " + ports + " within " + timeout.toMillis() + " ms");
         }
         return result(SignalStatus.Ping.FAIL, icmp ? (requireIcmp ? "icmp" : "icmp+tcp") : "tcp", null,
                 String.join("; ", notes));
     }
 
-    /** Sends the ICMP echo on its own thread for the whole timeout; wakes the selector when it returns. */
-    private CompletableFuture<Boolean> echo(InetAddress target, Selector selector, List<String> notes) {
+    /** Ends an attempt once: closes its sockets, frees its place, tells the observer and the caller. */
+    private void finish(Attempt a, Evidence.Ping evidence) {
+        if (a.done) {
+            return;
+        }
+        a.done = true;
+        a.channels.forEach(PingProbe::closeQuietly);
+        a.channels.clear();
+        inFlight.decrementAndGet();
         try {
-            CompletableFuture<Boolean> echo = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return target.isReachable((int) timeout.toMillis());
-                } catch (IOException e) {
-                    return false;
-                }
-            }, echoes);
-            // Woken once the result is visible (not before: the loop would miss it and wait for TCP).
-            echo.whenComplete((ok, error) -> selector.wakeup());
-            return echo;
-        } catch (RuntimeException rejected) {
-            notes.add("icmp: not sent (" + rejected.getMessage() + ")");
-            return null;
+            observer.probed(evidence.status(), Duration.ofNanos(System.nanoTime() - a.created));
+        } catch (RuntimeException e) {
+            // an observer never changes a probe's result
         }
+        a.future.complete(evidence);
     }
 
-    /** Starts a connection to every port; returns a port that connected at once, else null. */
-    private Integer openConnections(InetAddress target, Selector selector, List<String> notes,
-                                    List<SocketChannel> opened) {
-        for (int port : ports) {
-            SocketChannel ch = null;
-            try {
-                ch = SocketChannel.open();
-                opened.add(ch);
-                ch.configureBlocking(false);
-                if (ch.connect(new InetSocketAddress(target, port))) {
-                    return port;
-                }
-                ch.register(selector, SelectionKey.OP_CONNECT, port);
-            } catch (IOException e) {
-                // Immediate failure (no route, network unreachable): no answer on that port.
-                notes.add("tcp:" + port + ": " + e.getMessage());
-                if (ch != null) {
-                    closeQuietly(ch);
-                }
-            }
+    private void drainOnClose() {
+        for (Attempt a; (a = submitted.poll()) != null; ) {
+            finish(a, result(SignalStatus.Ping.UNKNOWN, null, null, "probe not run: the ping probe is closed"));
         }
-        return null;
-    }
-
-    /** Waits up to {@code waitMillis} for a connection to complete; returns OK when the host answered. */
-    private Evidence.Ping pollTcp(Selector selector, long start, long waitMillis, List<String> notes)
-            throws IOException {
-        if (selector.keys().isEmpty()) {
-            return null;
-        }
-        int ready = waitMillis > 0 ? selector.select(waitMillis) : selector.selectNow();
-        if (ready == 0) {
-            return null;
-        }
-        for (SelectionKey key : selector.selectedKeys()) {
-            SocketChannel ch = (SocketChannel) key.channel();
-            int port = (Integer) key.attachment();
-            try {
-                if (ch.finishConnect()) {
-                    return result(SignalStatus.Ping.OK, "tcp:" + port, micros(start), "connection accepted");
-                }
-            } catch (ConnectException e) {
-                if (e.getMessage() != null && e.getMessage().contains("refused")) {
-                    return result(SignalStatus.Ping.OK, "tcp:" + port, micros(start),
-                            "connection refused (a TCP reset: the host's own stack answered)");
-                }
-                notes.add("tcp:" + port + ": " + e.getMessage());
-            } catch (IOException e) {
-                notes.add("tcp:" + port + ": " + e.getMessage());
-            }
-            key.cancel();
-            closeQuietly(ch);
-        }
-        selector.selectedKeys().clear();
-        selector.selectNow(); // flush cancelled keys
-        return null;
     }
 
     private Evidence.Ping result(SignalStatus.Ping status, String method, Long rtt, String detail) {
@@ -314,13 +435,52 @@ public final class PingProbe implements Closeable {
         return false;
     }
 
-    @Override
-    public void close() {
-        pool.shutdownNow();
-        echoes.shutdownNow();
+    /** Probes still in flight (for tests and metrics). */
+    int inFlight() {
+        return inFlight.get();
     }
 
-    ExecutorService pool() {
-        return pool;
+    /**
+     * Stops the probe: every probe in flight completes at once with {@code UNKNOWN}, and later ones
+     * are not run.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        selector.wakeup();
+        try {
+            loop.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        blocking.shutdownNow();
+    }
+
+    /** One probe of one address. Its mutable state is the loop thread's only. */
+    private static final class Attempt {
+        final String address;
+        final CompletableFuture<Evidence.Ping> future;
+        final long created = System.nanoTime();
+        /** Set before the attempt is queued to the loop. */
+        InetAddress target;
+        String unresolved;
+        long start;
+        long deadline;
+        final List<SocketChannel> channels = new ArrayList<>(2);
+        final List<String> notes = new ArrayList<>(2);
+        int tcpPending;
+        boolean echoPending;
+        boolean done;
+
+        Attempt(String address, CompletableFuture<Evidence.Ping> future) {
+            this.address = address;
+            this.future = future;
+        }
+    }
+
+    private record Port(Attempt attempt, int port) {
+    }
+
+    private record Echo(Attempt attempt, boolean answered) {
     }
 }
