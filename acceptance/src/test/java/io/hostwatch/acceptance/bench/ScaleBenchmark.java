@@ -175,6 +175,7 @@ public final class ScaleBenchmark {
                     lock.waitFor(10, TimeUnit.SECONDS);
                 }
                 List<Long> toSuspect = new ArrayList<>();
+                List<Long> toFirstRead = new ArrayList<>();
                 List<Long> toFinal = new ArrayList<>();
                 List<Long> killToFinal = new ArrayList<>();
                 List<Long> killToDeletion = new ArrayList<>();
@@ -190,6 +191,12 @@ public final class ScaleBenchmark {
                     }
                     if (del != null && suspectAt.containsKey(id)) {
                         toSuspect.add(suspectAt.get(id) - del);
+                    }
+                    // A SUSPECT that its final verdict replaced before the watcher read it was published
+                    // no later than that final verdict was read: counted then (an upper bound).
+                    Long firstRead = suspectAt.containsKey(id) ? suspectAt.get(id) : finalAt.get(id);
+                    if (del != null && firstRead != null) {
+                        toFirstRead.add(firstRead - del);
                     }
                     if (del != null && finalAt.containsKey(id)) {
                         toFinal.add(finalAt.get(id) - del);
@@ -213,6 +220,8 @@ public final class ScaleBenchmark {
                 result.put("survivorsNotRunning", disturbed);
                 result.put("deletionToSuspectP50Seconds", seconds(percentile(toSuspect, 50)));
                 result.put("deletionToSuspectP99Seconds", seconds(percentile(toSuspect, 99)));
+                result.put("suspectsRead", toSuspect.size());
+                result.put("deletionToSuspectOrFinalP50Seconds", seconds(percentile(toFirstRead, 50)));
                 result.put("deletionToFinalP50Seconds", seconds(percentile(toFinal, 50)));
                 result.put("deletionToFinalP99Seconds", seconds(percentile(toFinal, 99)));
                 result.put("killToFinalP50Seconds", seconds(percentile(killToFinal, 50)));
