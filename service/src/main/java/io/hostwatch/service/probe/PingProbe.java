@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * <p>Every probe's TCP connections and deadline are handled by one thread, {@code hostwatch-ping},
  * on one selector: a thousand silent hosts cost a thousand sockets, not a thousand threads that
  * all wake at their timeout together. The JDK sends an ICMP echo only by blocking a thread, so
- * each echo runs on a pool of up to {@code maxConcurrent} threads, created on demand. At most
+ * each echo runs on a pool of threads created on demand (a name lookup too). At most
  * {@code maxConcurrent} probes are in flight; one beyond that is refused at once (evidence
  * {@code UNKNOWN}) rather than queued behind probes that may each take the whole timeout.
  */
@@ -89,6 +89,11 @@ public final class PingProbe implements Closeable {
         if (maxConcurrent < 1) {
             throw new IllegalArgumentException("maxConcurrent must be at least 1, not " + maxConcurrent);
         }
+        for (Integer port : ports) {
+            if (port == null || port < 1 || port > 65535) {
+                throw new IllegalArgumentException("ping port " + port + " is not a TCP port (1-65535)");
+            }
+        }
         this.timeout = timeout;
         this.timeoutNanos = timeout.toNanos();
         this.ports = List.copyOf(ports);
@@ -104,7 +109,8 @@ public final class PingProbe implements Closeable {
         this.requireIcmp = requireIcmp;
         this.clock = clock;
         this.maxConcurrent = maxConcurrent;
-        this.blocking = pool("hostwatch-ping-io-", maxConcurrent);
+        // Up to two per probe: a name lookup, then its echo.
+        this.blocking = pool("hostwatch-ping-io-", 2 * maxConcurrent);
         try {
             this.selector = Selector.open();
         } catch (IOException e) {
@@ -224,14 +230,16 @@ public final class PingProbe implements Closeable {
                     }
                 }
                 for (Attempt a; (a = submitted.poll()) != null; ) {
-                    start(a);
+                    Attempt started = a;
+                    guarded(a, () -> start(started));
                 }
                 for (SelectionKey key : selector.selectedKeys()) {
-                    connected(key);
+                    guarded(((Port) key.attachment()).attempt, () -> connected(key));
                 }
                 selector.selectedKeys().clear();
                 for (Echo e; (e = echoed.poll()) != null; ) {
-                    echoed(e.attempt, e.answered);
+                    Echo echo = e;
+                    guarded(e.attempt, () -> echoed(echo.attempt, echo.answered));
                 }
                 long now = System.nanoTime();
                 while (!byDeadline.isEmpty() && (byDeadline.peekFirst().done || byDeadline.peekFirst().deadline - now <= 0)) {
@@ -242,8 +250,9 @@ public final class PingProbe implements Closeable {
                 }
             }
         } catch (IOException | RuntimeException e) {
+            // The selector itself failed: nothing can be pinged any more, and every probe says so.
             if (!closed) {
-                LOG.error("ping probe stopped: {}", e.toString(), e);
+                LOG.error("ping probe stopped: {}; every later ping is UNKNOWN", e.toString(), e);
                 closed = true;
             }
         } finally {
@@ -256,6 +265,16 @@ public final class PingProbe implements Closeable {
             } catch (IOException ignored) {
                 // nothing to do
             }
+        }
+    }
+
+    /** One attempt's step: an unexpected failure ends that attempt ({@code UNKNOWN}), never the loop. */
+    private void guarded(Attempt a, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            LOG.warn("ping of {} failed locally: {}", a.address, e.toString(), e);
+            finish(a, result(SignalStatus.Ping.UNKNOWN, null, null, "probe failed locally: " + e));
         }
     }
 

@@ -72,6 +72,15 @@ class PingProbeTest {
     }
 
     @Test
+    void aPortThatIsNotATcpPortIsRefusedAtStartUp() {
+        for (int bad : new int[] {0, -1, 65536}) {
+            assertThatThrownBy(() -> new PingProbe(Duration.ofMillis(500), List.of(22, bad), PingProbe.IcmpMode.NEVER,
+                    2, Clock.systemUTC())).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("ping port " + bad + " is not a TCP port");
+        }
+    }
+
+    @Test
     void aTcpResetDoesNotCountWhenIcmpIsRequiredAndTheEchoDecides() throws Exception {
         requireRawSockets();
         try (PingProbe ping = new PingProbe(Duration.ofMillis(800), List.of(closedPort()), PingProbe.IcmpMode.ALWAYS,
