@@ -28,6 +28,11 @@ import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.retry.RetryNTimes;
+import org.apache.zookeeper.AddWatchMode;
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher.Event.EventType;
+import org.apache.zookeeper.Watcher.Event.KeeperState;
+import org.apache.zookeeper.ZooKeeper;
 
 /**
  * {@code run OUT.json SERVICE_JAR CLASSPATH WORKDIR N K}: one run of the scale benchmark. Starts the
@@ -59,6 +64,12 @@ public final class ScaleBenchmark {
     private final Map<MemberId, Long> runningAt = new ConcurrentHashMap<>();
     private final Map<MemberId, Long> registeredAt = new ConcurrentHashMap<>();
     private volatile long killedAt = Long.MAX_VALUE;
+    private CuratorCache members;
+    private ZooKeeper notifications;
+    /** When ZooKeeper told a connection that reads nothing of each failing member's deletion. */
+    private final Map<MemberId, Long> deletionNotified = new ConcurrentHashMap<>();
+    /** ... and of the first change of its verdict after that (the SUSPECT, or the final verdict if none). */
+    private final Map<MemberId, Long> verdictNotified = new ConcurrentHashMap<>();
 
     private ScaleBenchmark() {
     }
@@ -117,6 +128,7 @@ public final class ScaleBenchmark {
                 client.start();
                 client.blockUntilConnected(30, TimeUnit.SECONDS);
                 watch(client);
+                notifications = listen(zk);
                 long t0 = System.nanoTime();
                 Process survivors = start(children, work.resolve("survivors.log"), "java", "-Xmx512m", "-cp", cp,
                         ScaleBenchmark.class.getName(), "members", zk, GROUP, "0", String.valueOf(n - k), "1",
@@ -156,12 +168,17 @@ public final class ScaleBenchmark {
                 boolean silent = "locked".equals(first);
                 result.put("failingAddressesSilent", silent);
                 Map<MemberId, State> atEnd = new java.util.HashMap<>();
+                // The failing fleet's one session: its close in ZooKeeper's log is the deletion of its znodes.
+                long failingSession = members.get(ZkPaths.heartbeat(MemberId.of(GROUP, MemberFleet.host(n - 1))))
+                        .map(d -> d.getStat().getEphemeralOwner()).orElseThrow();
+                long killedWallMs;
                 try {
                     if (silent) {
                         nft("add table inet " + NFT_TABLE, false);
                         nft("add chain inet " + NFT_TABLE + " out { type filter hook output priority 0 ; }", false);
                         nft("add rule inet " + NFT_TABLE + " out ip daddr 127.2.0.0/16 drop", false);
                     }
+                    killedWallMs = System.currentTimeMillis();
                     killedAt = System.nanoTime();
                     failing.destroyForcibly(); // SIGKILL
                     await("all failing members final", Duration.ofSeconds(120), () -> finalCount(n, k) >= k);
@@ -228,9 +245,47 @@ public final class ScaleBenchmark {
                 result.put("killToFinalP99Seconds", seconds(percentile(killToFinal, 99)));
                 // ZooKeeper's part: the failing fleet's one session expired this long after the kill.
                 result.put("killToDeletionP50Seconds", seconds(percentile(killToDeletion, 50)));
+                List<Long> notified = new ArrayList<>();
+                for (int i = n - k; i < n; i++) {
+                    MemberId id = MemberId.of(GROUP, MemberFleet.host(i));
+                    if (deletionNotified.containsKey(id) && verdictNotified.containsKey(id)) {
+                        notified.add(verdictNotified.get(id) - deletionNotified.get(id));
+                    }
+                }
+                result.put("notified", notified.size());
+                result.put("notifiedDeletionToSuspectP50Seconds", notified.size() < k ? -1 : seconds(percentile(notified, 50)));
+                result.put("notifiedDeletionToSuspectP99Seconds", notified.size() < k ? -1 : seconds(percentile(notified, 99)));
+                notifications.close();
                 survivors.destroyForcibly();
+                // ZooKeeper's own times, from its log once the service (and its embedded server) stopped.
+                service.destroy();
+                service.waitFor(60, TimeUnit.SECONDS);
+                List<MemberId> failingIds = new ArrayList<>();
+                for (int i = n - k; i < n; i++) {
+                    failingIds.add(MemberId.of(GROUP, MemberFleet.host(i)));
+                }
+                TxnLogTimes log = TxnLogTimes.read(work.resolve("zk").resolve("data"), failingSession, GROUP);
+                if (log.sessionClosedAt < 0) {
+                    throw new IllegalStateException("ZooKeeper's log does not hold the close of session 0x"
+                            + Long.toHexString(failingSession));
+                }
+                List<Long> published = millisToNanos(log.sinceClose(log.firstPublished, failingIds));
+                List<Long> finals = millisToNanos(log.sinceClose(log.finalVerdict, failingIds));
+                result.put("zkPublished", published.size());
+                result.put("zkSuspectsWritten", log.sinceClose(log.suspect, failingIds).size());
+                result.put("zkKillToSessionCloseSeconds", (log.sessionClosedAt - killedWallMs) / 1000.0);
+                result.put("zkDeletionToSuspectP50Seconds", published.size() < k ? -1 : seconds(percentile(published, 50)));
+                result.put("zkDeletionToSuspectP99Seconds", published.size() < k ? -1 : seconds(percentile(published, 99)));
+                result.put("zkDeletionToFinalP50Seconds", finals.size() < k ? -1 : seconds(percentile(finals, 50)));
+                result.put("zkDeletionToFinalP99Seconds", finals.size() < k ? -1 : seconds(percentile(finals, 99)));
+                List<Long> killToFinalZk = millisToNanos(failingIds.stream().filter(log.finalVerdict::containsKey)
+                        .map(id -> log.finalVerdict.get(id) - killedWallMs).toList());
+                result.put("zkKillToFinalP99Seconds", killToFinalZk.size() < k ? -1 : seconds(percentile(killToFinalZk, 99)));
             }
         } finally {
+            if (notifications != null) {
+                notifications.close();
+            }
             children.forEach(p -> p.descendants().forEach(ProcessHandle::destroyForcibly));
             children.forEach(Process::destroyForcibly);
         }
@@ -250,7 +305,7 @@ public final class ScaleBenchmark {
 
     /** Watches heartbeats and verdicts, timestamping what the benchmark measures on this host's monotonic clock. */
     private void watch(CuratorFramework client) {
-        CuratorCache members = CuratorCache.build(client, ZkPaths.MEMBERS);
+        members = CuratorCache.build(client, ZkPaths.MEMBERS);
         members.listenable().addListener(CuratorCacheListener.builder()
                 .forCreates(node -> ZkPaths.parseHeartbeat(node.getPath())
                         .ifPresent(id -> registeredAt.putIfAbsent(id, System.nanoTime())))
@@ -277,6 +332,38 @@ public final class ScaleBenchmark {
                 }))
                 .build());
         verdicts.start();
+    }
+
+    /**
+     * A connection of its own that only listens: the time ZooKeeper tells a subscriber of a change,
+     * without the read that a cache does after it (and without waiting behind those reads).
+     */
+    private ZooKeeper listen(String zk) throws Exception {
+        java.util.concurrent.CountDownLatch connected = new java.util.concurrent.CountDownLatch(1);
+        ZooKeeper z = new ZooKeeper(zk, 30_000, e -> {
+            if (e.getState() == KeeperState.SyncConnected) {
+                connected.countDown();
+            }
+        });
+        if (!connected.await(30, TimeUnit.SECONDS)) {
+            z.close();
+            throw new IllegalStateException("no ZooKeeper connection for the notifications within 30 s");
+        }
+        z.addWatch(ZkPaths.MEMBERS, (WatchedEvent e) -> {
+            if (e.getType() == EventType.NodeDeleted) {
+                long now = System.nanoTime();
+                ZkPaths.parseHeartbeat(e.getPath()).ifPresent(id -> deletionNotified.putIfAbsent(id, now));
+            }
+        }, AddWatchMode.PERSISTENT_RECURSIVE);
+        z.addWatch(ZkPaths.VERDICTS, (WatchedEvent e) -> {
+            long now = System.nanoTime();
+            if (e.getType() == EventType.NodeDataChanged) {
+                // the first change after the deletion (the same connection is told of both in ZooKeeper's order)
+                ZkPaths.parse(ZkPaths.VERDICTS, e.getPath()).filter(deletionNotified::containsKey)
+                        .ifPresent(id -> verdictNotified.putIfAbsent(id, now));
+            }
+        }, AddWatchMode.PERSISTENT_RECURSIVE);
+        return z;
     }
 
     private static Process start(List<Process> children, Path log, String... command) throws IOException {
@@ -372,6 +459,10 @@ public final class ScaleBenchmark {
         List<Long> sorted = values.stream().sorted().toList();
         int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+    }
+
+    private static List<Long> millisToNanos(List<Long> millis) {
+        return millis.stream().map(TimeUnit.MILLISECONDS::toNanos).toList();
     }
 
     private static double seconds(long nanos) {
