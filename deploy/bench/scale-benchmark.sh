@@ -2,7 +2,8 @@
 # The detector at scale: N members in one group (default 10,000), K of them (default 1,000) lose
 # power at once. Writes docs/benchmarks.md with each figure of every run, the worst, and its target.
 #
-#   deploy/bench/scale-benchmark.sh [RUNS] [--no-build]      (env: N, K; SERVICE_JVM: extra service JVM options)
+#   deploy/bench/scale-benchmark.sh [RUNS] [--no-build]      (env: N, K; SERVICE_JVM: extra service JVM options;
+#                                                             SERVICE_GC: the collector, default -XX:+UseParallelGC)
 #
 # Each run starts the service on its embedded ZooKeeper, one process holding the N-K survivors on
 # one ZooKeeper session and one holding the K that fail (127.2.x.x addresses), measures
@@ -51,7 +52,7 @@ trap cleanup EXIT
 results=()
 for i in $(seq 1 "$runs"); do
   echo "scale-benchmark: run $i of $runs (N=$N, K=$K)"
-  if java -Dhostwatch.bench.serviceJvm="${SERVICE_JVM:-}" -cp "$classpath" io.hostwatch.acceptance.bench.ScaleBenchmark run \
+  if java -Dhostwatch.bench.serviceJvm="${SERVICE_JVM:-}" -Dhostwatch.bench.serviceGc="${SERVICE_GC:-}" -cp "$classpath" io.hostwatch.acceptance.bench.ScaleBenchmark run \
     "$work/run-$i.json" "$jar" "$classpath" "$work/run-$i" "$N" "$K"; then
     results+=("$work/run-$i.json")
   else

@@ -51,7 +51,7 @@ final class BenchReport {
         md.append("Date: ").append(r.get(0).path("startedAt").asText()).append(". Machine: ")
                 .append(machine()).append(".\n\n");
         md.append("The service runs on its embedded ZooKeeper (tick 100 ms, session timeout 6 s, ping timeout 1 s, JVM ")
-                .append("`-Xmx384m -XX:+UseSerialGC`, request log off; its ZooKeeper data and the storage root on tmpfs, so ")
+                .append("`-Xmx384m ").append(r.get(0).path("serviceGc").asText("-XX:+UseSerialGC")).append("`, request log off; its ZooKeeper data and the storage root on tmpfs, so ")
                 .append("that the fleets' slot writes do not stall ZooKeeper's log sync on the shared disk) with N=").append(r.get(0).path("n").asInt())
                 .append(" members in one group: one process (one ZooKeeper session) holds the ")
                 .append(r.get(0).path("n").asInt() - r.get(0).path("k").asInt())

@@ -68,6 +68,8 @@ public final class ScaleBenchmark {
     private ZooKeeper notifications;
     /** When ZooKeeper told a connection that reads nothing of each failing member's deletion. */
     private final Map<MemberId, Long> deletionNotified = new ConcurrentHashMap<>();
+    /** The same on the wall clock, ms (to compare with ZooKeeper's log). */
+    private final Map<MemberId, Long> deletionNotifiedWall = new ConcurrentHashMap<>();
     /** ... and of the first change of its verdict after that (the SUSPECT, or the final verdict if none). */
     private final Map<MemberId, Long> verdictNotified = new ConcurrentHashMap<>();
 
@@ -110,7 +112,11 @@ public final class ScaleBenchmark {
                 .put("loadAverage", Files.readString(Path.of("/proc/loadavg")).trim());
         List<Process> children = new ArrayList<>();
         try {
-            List<String> serviceCommand = new ArrayList<>(List.of("java", "-Xmx384m", "-Xss512k", "-XX:+UseSerialGC",
+            // The collector of deploy/systemd/hostwatch-service.service; another for an experiment: -Dhostwatch.bench.serviceGc
+            String gc = System.getProperty("hostwatch.bench.serviceGc", "").isBlank() ? "-XX:+UseParallelGC"
+                    : System.getProperty("hostwatch.bench.serviceGc").trim();
+            result.put("serviceGc", gc);
+            List<String> serviceCommand = new ArrayList<>(List.of("java", "-Xmx384m", "-Xss512k", gc,
                     "-Xlog:gc:file=" + work.resolve("gc.log") + ":uptimenanos"));
             // extra options for an experiment (a profiler, another collector), e.g. -Dhostwatch.bench.serviceJvm="..."
             String extra = System.getProperty("hostwatch.bench.serviceJvm", "").trim();
@@ -274,6 +280,9 @@ public final class ScaleBenchmark {
                 result.put("zkPublished", published.size());
                 result.put("zkSuspectsWritten", log.sinceClose(log.suspect, failingIds).size());
                 result.put("zkKillToSessionCloseSeconds", (log.sessionClosedAt - killedWallMs) / 1000.0);
+                // ZooKeeper's part of the time to SUSPECT: from ordering the close to telling a listener of each deletion.
+                List<Long> told = millisToNanos(log.sinceClose(deletionNotifiedWall, failingIds));
+                result.put("zkCloseToDeletionToldP50Seconds", told.size() < k ? -1 : seconds(percentile(told, 50)));
                 result.put("zkDeletionToSuspectP50Seconds", published.size() < k ? -1 : seconds(percentile(published, 50)));
                 result.put("zkDeletionToSuspectP99Seconds", published.size() < k ? -1 : seconds(percentile(published, 99)));
                 result.put("zkDeletionToFinalP50Seconds", finals.size() < k ? -1 : seconds(percentile(finals, 50)));
@@ -352,7 +361,11 @@ public final class ScaleBenchmark {
         z.addWatch(ZkPaths.MEMBERS, (WatchedEvent e) -> {
             if (e.getType() == EventType.NodeDeleted) {
                 long now = System.nanoTime();
-                ZkPaths.parseHeartbeat(e.getPath()).ifPresent(id -> deletionNotified.putIfAbsent(id, now));
+                long wall = System.currentTimeMillis();
+                ZkPaths.parseHeartbeat(e.getPath()).ifPresent(id -> {
+                    deletionNotified.putIfAbsent(id, now);
+                    deletionNotifiedWall.putIfAbsent(id, wall);
+                });
             }
         }, AddWatchMode.PERSISTENT_RECURSIVE);
         z.addWatch(ZkPaths.VERDICTS, (WatchedEvent e) -> {
