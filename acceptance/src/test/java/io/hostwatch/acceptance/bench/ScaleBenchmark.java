@@ -40,7 +40,10 @@ import org.apache.zookeeper.ZooKeeper;
  * members that will fail (each fleet one process, one ZooKeeper session), measures registration,
  * steady-state CPU and RSS, REST throughput (member GET against the admin {@code /ping}, wrk), then
  * makes the failing fleet's 127.2.x.x addresses silent with an nftables drop rule, {@code kill -9}s
- * it, and measures the time to {@code SUSPECT} and {@code DEAD}. Writes the figures as JSON. The
+ * it, and measures the time to {@code SUSPECT} and {@code DEAD} three ways: from ZooKeeper's
+ * transaction log once the service stopped ({@link TxnLogTimes}: the close of the failing session
+ * against each verdict write, on the server's clock), as a connection that only listens is told of
+ * them, and as a Curator cache that reads each verdict sees them. Writes the figures as JSON. The
  * shared network lock ({@code /tmp/hostwatch-netns.lock}) is held only while the drop rule exists;
  * when it cannot be had within {@code hostwatch.bench.lockWaitSeconds}, the run kills the fleet
  * without the rule (its addresses still answer: the final verdict is {@code SERVICE_UNREACHABLE})
