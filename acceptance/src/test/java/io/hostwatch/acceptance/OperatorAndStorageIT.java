@@ -111,6 +111,37 @@ class OperatorAndStorageIT {
         assertThat(Rest.get(cluster.url() + base + "nosuchhost").status()).isEqualTo(404);
     }
 
+    /**
+     * A 413 leaves the rest of the body unread, so the server ends the connection: it says so
+     * ({@code Connection: close}), and a client that sends its next request right after, on the
+     * same client, is not handed the closed connection. Declared and streamed (chunked) bodies.
+     */
+    @Test
+    void aTooLargeBodyClosesItsConnectionAndTheNextRequestWorks() throws Exception {
+        cluster.agents("compute", List.of("maint4"), List.of("127.0.0.1"));
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        URI uri = URI.create(cluster.url() + "/v1/groups/compute/members/maint4/maintenance");
+        byte[] huge = ("{\"reason\":\"" + "x".repeat(100_000) + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (int i = 0; i < 10; i++) {
+            boolean streamed = i % 2 == 1;
+            HttpRequest.BodyPublisher body = streamed
+                    ? HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(huge))
+                    : HttpRequest.BodyPublishers.ofByteArray(huge);
+            java.net.http.HttpResponse<String> tooLarge = client.send(HttpRequest.newBuilder(uri)
+                    .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json").PUT(body).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(tooLarge.statusCode()).as("streamed=" + streamed + ": " + tooLarge.body()).isEqualTo(413);
+            assertThat(tooLarge.headers().firstValue("connection")).as("streamed=" + streamed).hasValue("close");
+            java.net.http.HttpResponse<String> next = client.send(HttpRequest.newBuilder(uri)
+                    .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json").PUT(
+                            HttpRequest.BodyPublishers.ofString("not json")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(next.statusCode()).as("after streamed=" + streamed).isBetween(400, 422);
+        }
+        assertThat(cluster.state("compute", "maint4")).isEqualTo("RUNNING");
+    }
+
     @Test
     void aHungStorageReadIsUnknownAndTheServiceKeepsAnswering() throws Exception {
         AgentProcess a = cluster.agents("compute", List.of("hang1"), List.of("127.0.0.1")).get(0);

@@ -5,9 +5,8 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
-import java.io.FilterInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 
 /** Rejects request bodies over a limit with 413 and a JSON error, whether declared or streamed. */
 @Provider
@@ -29,42 +28,32 @@ public final class BodySizeLimitFilter implements ContainerRequestFilter {
             return;
         }
         if (request.hasEntity()) {
-            request.setEntityStream(new Bounded(request.getEntityStream(), limit));
+            // The body (declared within the limit, or streamed without a length) is read here, at
+            // most limit + 1 bytes: over the limit it is refused before a resource's JSON reader sees
+            // it; an error thrown from inside that reader would come out as a 400 about the JSON.
+            byte[] body;
+            try {
+                body = request.getEntityStream().readNBytes(limit + 1);
+            } catch (IOException e) {
+                throw ApiErrors.error(Response.Status.BAD_REQUEST, "request body could not be read: "
+                        + e.getMessage());
+            }
+            if (body.length > limit) {
+                request.abortWith(tooLarge().getResponse());
+                return;
+            }
+            request.setEntityStream(new ByteArrayInputStream(body));
         }
     }
 
+    /**
+     * The 413, with {@code Connection: close}: the rest of the body is left unread, so the server
+     * ends the connection after answering, and a client that kept it for its next request would
+     * have that request fail. The header tells it not to.
+     */
     private WebApplicationException tooLarge() {
-        return ApiErrors.error(Response.Status.REQUEST_ENTITY_TOO_LARGE, "request body is larger than " + limit
-                + " bytes");
-    }
-
-    private final class Bounded extends FilterInputStream {
-        private long left;
-
-        Bounded(InputStream in, long limit) {
-            super(in);
-            this.left = limit;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0 && --left < 0) {
-                throw tooLarge();
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buf, int off, int len) throws IOException {
-            int n = super.read(buf, off, len);
-            if (n > 0) {
-                left -= n;
-                if (left < 0) {
-                    throw tooLarge();
-                }
-            }
-            return n;
-        }
+        String message = "request body is larger than " + limit + " bytes";
+        Response error = ApiErrors.error(Response.Status.REQUEST_ENTITY_TOO_LARGE, message).getResponse();
+        return new WebApplicationException(message, Response.fromResponse(error).header("Connection", "close").build());
     }
 }
