@@ -8,8 +8,12 @@ import io.hostwatch.acceptance.harness.AgentProcess;
 import io.hostwatch.acceptance.harness.Cluster;
 import io.hostwatch.acceptance.harness.Rest;
 import io.hostwatch.acceptance.harness.ZooKeeperServers;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -119,24 +123,24 @@ class OperatorAndStorageIT {
     @Test
     void aTooLargeBodyClosesItsConnectionAndTheNextRequestWorks() throws Exception {
         cluster.agents("compute", List.of("maint4"), List.of("127.0.0.1"));
-        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+        HttpClient client = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(5)).build();
         URI uri = URI.create(cluster.url() + "/v1/groups/compute/members/maint4/maintenance");
         byte[] huge = ("{\"reason\":\"" + "x".repeat(100_000) + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
         for (int i = 0; i < 10; i++) {
             boolean streamed = i % 2 == 1;
             HttpRequest.BodyPublisher body = streamed
-                    ? HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(huge))
+                    ? HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(huge))
                     : HttpRequest.BodyPublishers.ofByteArray(huge);
-            java.net.http.HttpResponse<String> tooLarge = client.send(HttpRequest.newBuilder(uri)
+            HttpResponse<String> tooLarge = client.send(HttpRequest.newBuilder(uri)
                     .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json").PUT(body).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(tooLarge.statusCode()).as("streamed=" + streamed + ": " + tooLarge.body()).isEqualTo(413);
             assertThat(tooLarge.headers().firstValue("connection")).as("streamed=" + streamed).hasValue("close");
-            java.net.http.HttpResponse<String> next = client.send(HttpRequest.newBuilder(uri)
+            HttpResponse<String> next = client.send(HttpRequest.newBuilder(uri)
                     .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json").PUT(
                             HttpRequest.BodyPublishers.ofString("not json")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(next.statusCode()).as("after streamed=" + streamed).isBetween(400, 422);
         }
         assertThat(cluster.state("compute", "maint4")).isEqualTo("RUNNING");

@@ -254,25 +254,21 @@ public final class ScaleBenchmark {
                 result.put("killToFinalP99Seconds", seconds(percentile(killToFinal, 99)));
                 // ZooKeeper's part: the failing fleet's one session expired this long after the kill.
                 result.put("killToDeletionP50Seconds", seconds(percentile(killToDeletion, 50)));
-                List<Long> notified = new ArrayList<>();
+                List<MemberId> failingIds = new ArrayList<>();
                 for (int i = n - k; i < n; i++) {
-                    MemberId id = MemberId.of(GROUP, MemberFleet.host(i));
-                    if (deletionNotified.containsKey(id) && verdictNotified.containsKey(id)) {
-                        notified.add(verdictNotified.get(id) - deletionNotified.get(id));
-                    }
+                    failingIds.add(MemberId.of(GROUP, MemberFleet.host(i)));
                 }
+                List<Long> notified = failingIds.stream()
+                        .filter(id -> deletionNotified.containsKey(id) && verdictNotified.containsKey(id))
+                        .map(id -> verdictNotified.get(id) - deletionNotified.get(id)).toList();
                 result.put("notified", notified.size());
-                result.put("notifiedDeletionToSuspectP50Seconds", notified.size() < k ? -1 : seconds(percentile(notified, 50)));
-                result.put("notifiedDeletionToSuspectP99Seconds", notified.size() < k ? -1 : seconds(percentile(notified, 99)));
+                result.put("notifiedDeletionToSuspectP50Seconds", ofAll(notified, k, 50));
+                result.put("notifiedDeletionToSuspectP99Seconds", ofAll(notified, k, 99));
                 notifications.close();
                 survivors.destroyForcibly();
                 // ZooKeeper's own times, from its log once the service (and its embedded server) stopped.
                 service.destroy();
                 service.waitFor(60, TimeUnit.SECONDS);
-                List<MemberId> failingIds = new ArrayList<>();
-                for (int i = n - k; i < n; i++) {
-                    failingIds.add(MemberId.of(GROUP, MemberFleet.host(i)));
-                }
                 TxnLogTimes log = TxnLogTimes.read(work.resolve("zk").resolve("data"), failingSession, GROUP);
                 if (log.sessionClosedAt < 0) {
                     throw new IllegalStateException("ZooKeeper's log does not hold the close of session 0x"
@@ -285,14 +281,14 @@ public final class ScaleBenchmark {
                 result.put("zkKillToSessionCloseSeconds", (log.sessionClosedAt - killedWallMs) / 1000.0);
                 // ZooKeeper's part of the time to SUSPECT: from ordering the close to telling a listener of each deletion.
                 List<Long> told = millisToNanos(log.sinceClose(deletionNotifiedWall, failingIds));
-                result.put("zkCloseToDeletionToldP50Seconds", told.size() < k ? -1 : seconds(percentile(told, 50)));
-                result.put("zkDeletionToSuspectP50Seconds", published.size() < k ? -1 : seconds(percentile(published, 50)));
-                result.put("zkDeletionToSuspectP99Seconds", published.size() < k ? -1 : seconds(percentile(published, 99)));
-                result.put("zkDeletionToFinalP50Seconds", finals.size() < k ? -1 : seconds(percentile(finals, 50)));
-                result.put("zkDeletionToFinalP99Seconds", finals.size() < k ? -1 : seconds(percentile(finals, 99)));
+                result.put("zkCloseToDeletionToldP50Seconds", ofAll(told, k, 50));
+                result.put("zkDeletionToSuspectP50Seconds", ofAll(published, k, 50));
+                result.put("zkDeletionToSuspectP99Seconds", ofAll(published, k, 99));
+                result.put("zkDeletionToFinalP50Seconds", ofAll(finals, k, 50));
+                result.put("zkDeletionToFinalP99Seconds", ofAll(finals, k, 99));
                 List<Long> killToFinalZk = millisToNanos(failingIds.stream().filter(log.finalVerdict::containsKey)
                         .map(id -> log.finalVerdict.get(id) - killedWallMs).toList());
-                result.put("zkKillToFinalP99Seconds", killToFinalZk.size() < k ? -1 : seconds(percentile(killToFinalZk, 99)));
+                result.put("zkKillToFinalP99Seconds", ofAll(killToFinalZk, k, 99));
             }
         } finally {
             if (notifications != null) {
@@ -475,6 +471,11 @@ public final class ScaleBenchmark {
         List<Long> sorted = values.stream().sorted().toList();
         int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+    }
+
+    /** The p-th percentile in seconds of values that must cover all {@code k} failing members; -1 when some lack one. */
+    private static double ofAll(List<Long> nanos, int k, int p) {
+        return nanos.size() < k ? -1 : seconds(percentile(nanos, p));
     }
 
     private static List<Long> millisToNanos(List<Long> millis) {

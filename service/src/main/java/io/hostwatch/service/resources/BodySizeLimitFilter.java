@@ -1,6 +1,5 @@
 package io.hostwatch.service.resources;
 
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.Response;
@@ -24,7 +23,7 @@ public final class BodySizeLimitFilter implements ContainerRequestFilter {
     public void filter(ContainerRequestContext request) {
         int declared = request.getLength();
         if (declared > limit) {
-            request.abortWith(tooLarge().getResponse());
+            request.abortWith(tooLarge());
             return;
         }
         if (request.hasEntity()) {
@@ -39,7 +38,7 @@ public final class BodySizeLimitFilter implements ContainerRequestFilter {
                         + e.getMessage());
             }
             if (body.length > limit) {
-                request.abortWith(tooLarge().getResponse());
+                request.abortWith(tooLarge());
                 return;
             }
             request.setEntityStream(new ByteArrayInputStream(body));
@@ -51,9 +50,9 @@ public final class BodySizeLimitFilter implements ContainerRequestFilter {
      * ends the connection after answering, and a client that kept it for its next request would
      * have that request fail. The header tells it not to.
      */
-    private WebApplicationException tooLarge() {
-        String message = "request body is larger than " + limit + " bytes";
-        Response error = ApiErrors.error(Response.Status.REQUEST_ENTITY_TOO_LARGE, message).getResponse();
-        return new WebApplicationException(message, Response.fromResponse(error).header("Connection", "close").build());
+    private Response tooLarge() {
+        Response error = ApiErrors.error(Response.Status.REQUEST_ENTITY_TOO_LARGE, "request body is larger than "
+                + limit + " bytes").getResponse();
+        return Response.fromResponse(error).header("Connection", "close").build();
     }
 }
