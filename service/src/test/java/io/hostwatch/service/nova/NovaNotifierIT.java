@@ -204,8 +204,11 @@ class NovaNotifierIT {
         await().atMost(WAIT).until(() -> status("host1") == NovaAction.Status.DONE);
         assertThat(h.stub.forcedDownCalls(true).stream().filter(c -> c.status == 200)).hasSize(1);
         assertThat(h.stub.compute.service(id).forcedDown).isTrue();
+        // The counters move only once the record is written, so just after a reader sees DONE: await them.
+        await().atMost(WAIT).until(() -> leader.metrics.counter("hostwatch.nova.forcedDown").getCount() == 1);
         assertThat(leader.metrics.counter("hostwatch.nova.retries").getCount()).isGreaterThanOrEqualTo(2);
-        assertThat(leader.metrics.counter("hostwatch.nova.forcedDown").getCount()).isEqualTo(1);
+        await().during(Duration.ofMillis(300)).atMost(WAIT)
+                .until(() -> leader.metrics.counter("hostwatch.nova.forcedDown").getCount() == 1);
     }
 
     @Test
