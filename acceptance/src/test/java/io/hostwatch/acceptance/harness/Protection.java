@@ -26,51 +26,23 @@ public final class Protection {
     /** True unless {@code -Dhostwatch.it.protected=false}. */
     public static final boolean ON = !"false".equalsIgnoreCase(System.getProperty("hostwatch.it.protected"));
     private static final String HOST_IDENTITY = "CN={host},OU=hosts,O=hostwatch";
-    private static final List<String> SERVER_PROPERTIES = List.of("zookeeper.serverCnxnFactory",
-            "zookeeper.client.portUnification", "zookeeper.ssl.keyStore.location", "zookeeper.ssl.keyStore.password",
-            "zookeeper.ssl.keyStore.type", "zookeeper.ssl.trustStore.location", "zookeeper.ssl.trustStore.password",
-            "zookeeper.ssl.trustStore.type", "zookeeper.ssl.clientAuth", "zookeeper.ssl.clientHostnameVerification",
-            "zookeeper.authProvider.x509", "zookeeper.enforce.auth.enabled", "zookeeper.enforce.auth.schemes");
     private static boolean serversSecured;
-    private static volatile boolean suspended;
 
     private Protection() {
     }
 
-    /** True while protected mode applies: {@link #ON} and not {@link #suspend() suspended}. */
+    /** True while protected mode applies: {@link #ON}. */
     public static boolean active() {
-        return ON && !suspended;
+        return ON;
     }
 
     /**
-     * Until {@link #resume()}, servers started and processes launched are unprotected. For the
-     * tests that skew an agent's wall clock with libfaketime: ZooKeeper's Netty TLS client does not
-     * connect under libfaketime, so those tests run unprotected.
-     */
-    public static synchronized void suspend() {
-        suspended = true;
-    }
-
-    public static synchronized void resume() {
-        suspended = false;
-    }
-
-    /**
-     * Makes every ZooKeeper server this JVM starts from now on a protected one (or, while
-     * {@link #suspend() suspended}, a plain one again). Its client port
+     * Makes every ZooKeeper server this JVM starts from now on a protected one. Its client port
      * accepts TLS (port unification, so the usual connect string stays valid); a plain-text client
      * may connect but gets no request through ({@code enforce.auth.schemes=x509}).
      */
     public static synchronized void secureServers() {
-        if (!active()) {
-            if (serversSecured) {
-                SERVER_PROPERTIES.forEach(System::clearProperty);
-                ProviderRegistry.reset();
-                serversSecured = false;
-            }
-            return;
-        }
-        if (serversSecured) {
+        if (!active() || serversSecured) {
             return;
         }
         TestPki pki = TestPki.get();
