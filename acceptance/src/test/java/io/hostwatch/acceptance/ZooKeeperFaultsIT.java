@@ -6,10 +6,11 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hostwatch.acceptance.harness.AgentProcess;
 import io.hostwatch.acceptance.harness.Cluster;
-import io.hostwatch.service.testing.Hold;
 import io.hostwatch.acceptance.harness.Protection;
 import io.hostwatch.acceptance.harness.Rest;
 import io.hostwatch.acceptance.harness.ZooKeeperServers;
+import io.hostwatch.service.testing.FreePorts;
+import io.hostwatch.service.testing.Hold;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +43,8 @@ class ZooKeeperFaultsIT {
         System.setProperty("zookeeper.admin.enableServer", "false");
         List<InstanceSpec> specs = new ArrayList<>();
         for (int id = 1; id <= 3; id++) {
-            specs.add(new InstanceSpec(null, -1, -1, -1, true, id, ZooKeeperServers.TICK_MILLIS, -1));
+            specs.add(new InstanceSpec(null, FreePorts.next(), FreePorts.next(), FreePorts.next(), true, id,
+                    ZooKeeperServers.TICK_MILLIS, -1));
         }
         TestingCluster cluster = new TestingCluster(specs);
         cluster.start();

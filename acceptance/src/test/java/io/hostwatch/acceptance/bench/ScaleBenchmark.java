@@ -6,10 +6,10 @@ import io.hostwatch.schema.MemberId;
 import io.hostwatch.schema.State;
 import io.hostwatch.schema.Verdict;
 import io.hostwatch.schema.ZkPaths;
+import io.hostwatch.service.testing.FreePorts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -92,9 +92,9 @@ public final class ScaleBenchmark {
     private void run(Path out, String jar, String cp, Path work, int n, int k) throws Exception {
         Files.createDirectories(work);
         Path storage = Files.createDirectories(work.resolve("storage"));
-        int app = freePort();
-        int admin = freePort();
-        int zkPort = freePort();
+        int app = FreePorts.next();
+        int admin = FreePorts.next();
+        int zkPort = FreePorts.next();
         String zk = "127.0.0.1:" + zkPort;
         Path config = work.resolve("hostwatch.yml");
         Files.writeString(config, """
@@ -484,11 +484,5 @@ public final class ScaleBenchmark {
 
     private static double seconds(long nanos) {
         return nanos < 0 ? -1 : Math.round(nanos / 1e6) / 1000.0;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

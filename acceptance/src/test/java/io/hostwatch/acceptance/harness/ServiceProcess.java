@@ -1,7 +1,6 @@
 package io.hostwatch.acceptance.harness;
 
-import java.io.IOException;
-import java.net.ServerSocket;
+import io.hostwatch.service.testing.FreePorts;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,11 +90,8 @@ public final class ServiceProcess extends ChildJvm {
         return "http://127.0.0.1:" + adminPort;
     }
 
+    /** A port for a server to bind later: {@link FreePorts#next()}. */
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return FreePorts.next();
     }
 }

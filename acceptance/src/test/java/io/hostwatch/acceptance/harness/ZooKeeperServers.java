@@ -1,11 +1,12 @@
 package io.hostwatch.acceptance.harness;
 
+import io.hostwatch.service.testing.FreePorts;
 import java.io.File;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingServer;
 
 /**
- * Real ZooKeeper servers for tests, with a short tick so that short session timeouts are honoured;
+ * Real ZooKeeper servers for tests, on ports from {@link FreePorts}, with a short tick so that short session timeouts are honoured;
  * protected (TLS, x509, enforced authentication) unless {@link Protection} is off.
  */
 public final class ZooKeeperServers {
@@ -18,14 +19,16 @@ public final class ZooKeeperServers {
     public static TestingServer start() throws Exception {
         Protection.secureServers();
         System.setProperty("zookeeper.admin.enableServer", "false");
-        InstanceSpec spec = new InstanceSpec(null, -1, -1, -1, true, -1, TICK_MILLIS, -1);
+        InstanceSpec spec = new InstanceSpec(null, FreePorts.next(), FreePorts.next(), FreePorts.next(), true, -1,
+                TICK_MILLIS, -1);
         return new TestingServer(spec, true);
     }
 
     public static TestingServer start(File dataDir, int port) throws Exception {
         Protection.secureServers();
         System.setProperty("zookeeper.admin.enableServer", "false");
-        InstanceSpec spec = new InstanceSpec(dataDir, port, -1, -1, true, -1, TICK_MILLIS, -1);
+        InstanceSpec spec = new InstanceSpec(dataDir, port, FreePorts.next(), FreePorts.next(), true, -1,
+                TICK_MILLIS, -1);
         return new TestingServer(spec, true);
     }
 }

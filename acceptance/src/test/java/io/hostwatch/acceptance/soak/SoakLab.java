@@ -15,6 +15,7 @@ import io.hostwatch.acceptance.netns.NetnsLab;
 import io.hostwatch.acceptance.netns.SlotFreeze;
 import io.hostwatch.acceptance.soak.NemesisEvent.Phase;
 import io.hostwatch.service.nova.OpenStackStub;
+import io.hostwatch.service.testing.FreePorts;
 import io.hostwatch.service.testing.IpmiSimulator;
 import java.io.IOException;
 import java.net.URI;
@@ -141,8 +142,8 @@ final class SoakLab implements AutoCloseable {
         List<InstanceSpec> specs = new ArrayList<>();
         for (int id = 1; id <= 3; id++) {
             // On the lab's root address: the members reach it over the bridge, the services locally.
-            specs.add(new InstanceSpec(null, -1, -1, -1, true, id, ZooKeeperServers.TICK_MILLIS, -1, null,
-                    lab.rootAddress()));
+            specs.add(new InstanceSpec(null, FreePorts.next(), FreePorts.next(), FreePorts.next(), true, id,
+                    ZooKeeperServers.TICK_MILLIS, -1, null, lab.rootAddress()));
         }
         zk = new TestingCluster(specs);
         zk.start();

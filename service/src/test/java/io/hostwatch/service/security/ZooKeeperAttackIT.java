@@ -10,6 +10,7 @@ import io.hostwatch.schema.Maintenance;
 import io.hostwatch.schema.MemberId;
 import io.hostwatch.schema.MemberRegistration;
 import io.hostwatch.schema.ZkPaths;
+import io.hostwatch.service.testing.FreePorts;
 import io.hostwatch.service.testing.TestPki;
 import io.hostwatch.service.zk.CuratorLifecycle;
 import io.hostwatch.service.zk.EmbeddedZooKeeper;
@@ -17,7 +18,6 @@ import io.hostwatch.service.zk.EnrollmentStore;
 import io.hostwatch.service.zk.ZkAcls;
 import io.hostwatch.service.zk.ZkTree;
 import io.hostwatch.service.zk.ZooKeeperTls;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,7 +75,7 @@ class ZooKeeperAttackIT {
     @BeforeAll
     void ensemble() throws Exception {
         pki = TestPki.get(VICTIM.host(), ATTACKER.host());
-        zk = new EmbeddedZooKeeper(dir.resolve("zk"), "127.0.0.1", freePort(), 500)
+        zk = new EmbeddedZooKeeper(dir.resolve("zk"), "127.0.0.1", FreePorts.next(), 500)
                 .tls(pki.zookeeper(), pki.truststore(), TestPki.PASSWORD);
         zk.start();
         ZooKeeperTls serviceTls = new ZooKeeperTls(pki.service(), pki.truststore(), TestPki.PASSWORD);
@@ -266,11 +266,6 @@ class ZooKeeperAttackIT {
         return c;
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     @FunctionalInterface
     private interface ThrowingCall {

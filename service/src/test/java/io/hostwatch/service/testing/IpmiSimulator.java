@@ -4,8 +4,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,13 +41,9 @@ public final class IpmiSimulator implements AutoCloseable {
         return Files.isExecutable(Path.of("/usr/bin/ipmi_sim")) && Files.isExecutable(Path.of("/usr/bin/ipmitool"));
     }
 
-    /** A free UDP port on 127.0.0.1 (nothing listens on it once this returns). */
+    /** A free UDP port on 127.0.0.1 (nothing listens on it once this returns): {@link FreePorts#next()}. */
     public static int freeUdpPort() {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return FreePorts.next();
     }
 
     /** Starts a simulator in {@code dir} (created), power on, and waits until it answers. */
