@@ -110,6 +110,11 @@ class OperatorAndStorageIT {
         assertThat(huge.status()).isEqualTo(413);
         assertThat(huge.body().path("code").asInt()).isEqualTo(413);
         assertThat(put(base + "maint3/maintenance", "not json").status()).isBetween(400, 422);
+        for (String reason : List.of("two\\nlines", "C1 \\u0085 NEL", "\\u202eeguarsed")) {
+            Rest.Reply bad = put(base + "maint3/maintenance", "{\"reason\":\"" + reason + "\"}");
+            assertThat(bad.status()).as(reason).isEqualTo(400);
+            assertThat(bad.body().path("message").asText()).contains("control or bidirectional formatting");
+        }
         assertThat(Rest.get(cluster.url() + base + "maint3/maintenance").status()).isEqualTo(404);
         assertThat(cluster.state("compute", "maint3")).isEqualTo("RUNNING");
         assertThat(Rest.get(cluster.url() + base + "nosuchhost").status()).isEqualTo(404);

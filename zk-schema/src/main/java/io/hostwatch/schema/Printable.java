@@ -7,8 +7,10 @@ package io.hostwatch.schema;
  * escaped, so such text can neither forge a log line nor send an escape sequence.
  *
  * <p>Escaped are the C0 controls (newline, carriage return, tab, ESC, ...), DEL, the C1 controls
- * (U+0080 to U+009F, among them NEL and the one-character CSI) and the Unicode line and paragraph
- * separators (U+2028, U+2029). A newline shows as {@code \n}, a carriage return as {@code \r}, a
+ * (U+0080 to U+009F, among them NEL and the one-character CSI), the Unicode line and paragraph
+ * separators (U+2028, U+2029) and the bidirectional formatting characters (U+061C, U+200E, U+200F,
+ * U+202A to U+202E, U+2066 to U+2069), which reorder how the rest of a line is shown: with an
+ * RLO in a reason, {@code DEAD} could read as something else on the operator's terminal. A newline shows as {@code \n}, a carriage return as {@code \r}, a
  * tab as {@code \t}, any other as {@code \u001b} (four lower-case hex digits). Everything else,
  * other non-ASCII text included, is left as it is.
  *
@@ -25,9 +27,15 @@ public final class Printable {
     private Printable() {
     }
 
-    /** True for the characters this class escapes: C0, DEL, C1, U+2028 and U+2029. */
+    /** True for the characters this class escapes: C0, DEL, C1, U+2028, U+2029 and the bidi controls. */
     public static boolean isControl(char c) {
-        return c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == '\u2028' || c == '\u2029';
+        return c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == '\u2028' || c == '\u2029' || isBidi(c);
+    }
+
+    /** The bidirectional formatting characters: ALM, LRM, RLM, LRE to RLO, LRI to PDI. */
+    private static boolean isBidi(char c) {
+        return c == '\u061c' || c == '\u200e' || c == '\u200f' || (c >= '\u202a' && c <= '\u202e')
+                || (c >= '\u2066' && c <= '\u2069');
     }
 
     /** {@code s} with every control character escaped; the same instance when there is none; null stays null. */

@@ -13,7 +13,7 @@ class PrintableTest {
     private static final String HOSTILE = "h1\n2026-11-30 INFO  hostwatch.audit: forged\r\u001b[31mred\u001b[0m\u0085\u2028end";
 
     @Test
-    void theControlCharactersAreC0DelC1AndTheLineAndParagraphSeparators() {
+    void theControlCharactersAreC0DelC1TheLineAndParagraphSeparatorsAndTheBidiControls() {
         List<Integer> controls = new ArrayList<>();
         for (int c = 0; c <= 0xffff; c++) {
             if (Printable.isControl((char) c)) {
@@ -28,9 +28,28 @@ class PrintableTest {
         for (int c = 0x80; c < 0xa0; c++) {
             expected.add(c);
         }
+        expected.add(0x061c);
+        expected.add(0x200e);
+        expected.add(0x200f);
         expected.add(0x2028);
         expected.add(0x2029);
+        for (int c = 0x202a; c <= 0x202e; c++) {
+            expected.add(c);
+        }
+        for (int c = 0x2066; c <= 0x2069; c++) {
+            expected.add(c);
+        }
         assertThat(controls).isEqualTo(expected);
+    }
+
+    @Test
+    void bidiControlsCannotReorderTheLine() {
+        // Right-to-left override (RLO) before "DAED": a terminal that honours bidi shows "DEAD".
+        String hostile = "reason: \u202e\u2066DAED\u2069\u2066 ok\u200f\u061c";
+        assertThat(Printable.escape(hostile)).isEqualTo("reason: \\u202e\\u2066DAED\\u2069\\u2066 ok\\u200f\\u061c");
+        assertThat(Printable.escape("host-\u202dname", 9)).isEqualTo("host-...");
+        assertThat(Printable.escape("ordinary Arabic \u0627\u0644 and Hebrew \u05d0 text")).as("text itself stays")
+                .isEqualTo("ordinary Arabic \u0627\u0644 and Hebrew \u05d0 text");
     }
 
     @Test
@@ -59,7 +78,7 @@ class PrintableTest {
 
     @Test
     void plainAndNonAsciiTextIsLeftAsItIs() {
-        String plain = "Zürich ✓ 東京 \ud83d\udd25 \u00a0nbsp, a lone \ud800 surrogate, \u202e bidi, back\\slash";
+        String plain = "Zürich ✓ 東京 \ud83d\udd25 \u00a0nbsp, a lone \ud800 surrogate, back\\slash";
         assertThat(Printable.escape(plain)).isSameAs(plain);
         assertThat(Printable.escapeKeepingLines(plain)).isSameAs(plain);
         assertThat(Printable.escapeReversibly("kernel upgrade")).isEqualTo("kernel upgrade");

@@ -171,12 +171,15 @@ class AdminCommandsTest {
                 + "\"storage\":\"OK\",\"checkedAt\":\"2026-11-24T12:00:01Z\"},\"brakes\":{\"compute\":{"
                 + "\"group\":\"compute\",\"engaged\":true,\"engagedAt\":\"2026-11-24T12:00:02Z\",\"lost\":3,"
                 + "\"members\":4,\"reason\":\"3 of 4 members lost within 60 s\"}},\"refusedRegistrations\":{"
-                + "\"compute/fake\":\"registration refused: address 'x\\nFAKE' is not a literal IP address\"}}");
+                + "\"compute/fake\":\"registration refused: address 'x\\nFAKE' is not a literal IP address\","
+                + "\"compute/rlo\":\"registration refused: address '\\u202eDAED' is not a literal IP address\"}}");
         assertThat(run("detector")).isZero();
         assertThat(out.toString()).contains("instance    svc-1  (leader)", "epoch       7  since 2026-11-24T12:00:00Z",
                 "judging     yes", "self-check  network OK; storage OK; checked 2026-11-24T12:00:01Z",
                 "brake       compute ENGAGED since 2026-11-24T12:00:02Z: 3 of 4 members lost within 60 s",
-                "refused     compute/fake: registration refused: address 'x\\nFAKE' is not a literal IP address");
+                "refused     compute/fake: registration refused: address 'x\\nFAKE' is not a literal IP address",
+                "refused     compute/rlo: registration refused: address '\\u202eDAED' is not a literal IP address");
+        assertThat(out.toString()).as("a bidi override never reaches the terminal").doesNotContain("\u202e");
     }
 
     @Test

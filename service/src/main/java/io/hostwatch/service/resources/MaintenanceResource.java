@@ -76,8 +76,9 @@ public final class MaintenanceResource {
             throw ApiErrors.error(Response.Status.BAD_REQUEST, "reason is longer than " + Maintenance.MAX_REASON
                     + " characters");
         }
-        if (reason.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            throw ApiErrors.error(Response.Status.BAD_REQUEST, "reason contains control characters");
+        if (reason.chars().anyMatch(c -> Printable.isControl((char) c))) {
+            throw ApiErrors.error(Response.Status.BAD_REQUEST,
+                    "reason contains control or bidirectional formatting characters");
         }
         Instant expiresAt = request == null ? null : request.expiresAt();
         if (request != null && request.duration() != null) {
