@@ -12,6 +12,7 @@ import io.hostwatch.schema.Verdict;
 import io.hostwatch.service.nova.Leadership;
 import io.hostwatch.service.nova.OwnVerdicts;
 import io.hostwatch.service.zk.ClusterView;
+import io.hostwatch.service.zk.EpochGuardedRecords;
 import java.io.Closeable;
 import java.time.Clock;
 import java.time.Duration;
@@ -84,7 +85,7 @@ public final class Fencer implements Closeable {
     private final ClusterView view;
     private final Predicate<String> brakeHeldLocally;
     private final OwnVerdicts own;
-    private final FencingStore store;
+    private final EpochGuardedRecords<FencingAction> store;
     private final Leadership leadership;
     private final BmcTargets targets;
     private final FencingPlanner planner;
@@ -106,7 +107,7 @@ public final class Fencer implements Closeable {
     private long actingEpoch = -1;
     private long supersededEpoch = -1;
 
-    Fencer(ClusterView view, OwnVerdicts own, FencingStore store, Leadership leadership, BmcTargets targets,
+    Fencer(ClusterView view, OwnVerdicts own, EpochGuardedRecords<FencingAction> store, Leadership leadership, BmcTargets targets,
            FencingPlanner planner, FencingRunner runner, Settings settings, Clock clock, LongSupplier nanos,
            MetricRegistry metrics, Predicate<String> brakeHeldLocally) {
         this.brakeHeldLocally = brakeHeldLocally;
@@ -315,7 +316,7 @@ public final class Fencer implements Closeable {
         try {
             store.write(action, actingEpoch);
             return true;
-        } catch (FencingStore.SupersededException e) {
+        } catch (EpochGuardedRecords.SupersededException e) {
             LOG.warn("fencer: {}; stopping", e.getMessage());
             supersededEpoch = Math.max(supersededEpoch, actingEpoch);
             standDown();

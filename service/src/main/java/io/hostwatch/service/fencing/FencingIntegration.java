@@ -8,6 +8,7 @@ import io.hostwatch.service.nova.Backoff;
 import io.hostwatch.service.nova.Leadership;
 import io.hostwatch.service.nova.OwnVerdicts;
 import io.hostwatch.service.zk.ClusterView;
+import io.hostwatch.service.zk.EpochGuardedRecords;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -54,7 +55,7 @@ public final class FencingIntegration implements Managed {
         }
         BmcTargets targets = new BmcTargets(config);
         FencingView view = new FencingView(client);
-        Fencer fencer = new Fencer(cluster, own, new FencingStore(client), leadership, targets,
+        Fencer fencer = new Fencer(cluster, own, EpochGuardedRecords.fencing(client), leadership, targets,
                 new FencingPlanner(config.settle.toJavaDuration()),
                 new FencingRunner(new Backoff(config.retryInitialDelay.toJavaDuration(),
                         config.retryMaxDelay.toJavaDuration()), config.confirmTimeout.toJavaDuration(),

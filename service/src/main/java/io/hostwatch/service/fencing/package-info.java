@@ -15,7 +15,7 @@
  *       {@link io.hostwatch.service.fencing.FencingPlanner}: the pure decisions (what a verdict
  *       becomes, what is to be done).</li>
  *   <li>{@link io.hostwatch.service.fencing.Fencer}: the leader-only loop; it records intent and
- *       outcome in {@link io.hostwatch.service.fencing.FencingStore}, epoch-guarded, once per
+ *       outcome in {@link io.hostwatch.service.zk.EpochGuardedRecords#fencing}, epoch-guarded, once per
  *       incarnation; {@link io.hostwatch.service.fencing.FencingView} is every instance's cache of
  *       those records.</li>
  * </ul>

@@ -3,6 +3,7 @@ package io.hostwatch.service.nova;
 import com.codahale.metrics.MetricRegistry;
 import io.dropwizard.lifecycle.Managed;
 import io.hostwatch.schema.MemberId;
+import io.hostwatch.service.zk.EpochGuardedRecords;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -87,7 +88,7 @@ public final class NovaIntegration implements Managed {
                                          Clock clock, MetricRegistry metrics) {
         NovaActionView actions = new NovaActionView(client);
         NovaOutcomes outcomes = new NovaOutcomes();
-        NovaNotifier notifier = new NovaNotifier(own, actions, new NovaActionStore(client), leadership,
+        NovaNotifier notifier = new NovaNotifier(own, actions, EpochGuardedRecords.novaActions(client), leadership,
                 new NovaPlanner(mapping, masakari != null, clearMaintenance), new NovaActionRunner(nova, masakari,
                 reenable, settings.backoff(), clock), settings, clock, metrics, outcomes);
         return new NovaIntegration(actions, notifier, outcomes);

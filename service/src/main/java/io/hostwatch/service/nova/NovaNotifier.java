@@ -8,6 +8,7 @@ import io.hostwatch.schema.HostwatchException;
 import io.hostwatch.schema.MemberId;
 import io.hostwatch.schema.NovaAction;
 import io.hostwatch.schema.Verdict;
+import io.hostwatch.service.zk.EpochGuardedRecords;
 import java.io.Closeable;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,7 +54,7 @@ public final class NovaNotifier implements Closeable {
 
     private final OwnVerdicts own;
     private final NovaActionView actions;
-    private final NovaActionStore store;
+    private final EpochGuardedRecords<NovaAction> store;
     private final Leadership leadership;
     private final NovaPlanner planner;
     private final NovaActionRunner runner;
@@ -76,7 +77,7 @@ public final class NovaNotifier implements Closeable {
     private long actingEpoch = -1;
     private long fencedEpoch = -1;
 
-    NovaNotifier(OwnVerdicts own, NovaActionView actions, NovaActionStore store, Leadership leadership,
+    NovaNotifier(OwnVerdicts own, NovaActionView actions, EpochGuardedRecords<NovaAction> store, Leadership leadership,
                  NovaPlanner planner, NovaActionRunner runner, NovaSettings settings, Clock clock,
                  MetricRegistry metrics, NovaOutcomes outcomes) {
         this.outcomes = outcomes;
@@ -203,7 +204,7 @@ public final class NovaNotifier implements Closeable {
         try {
             store.write(NovaActionRunner.stamped(action, actingEpoch, clock.instant()), actingEpoch);
             return true;
-        } catch (NovaActionStore.SupersededException e) {
+        } catch (EpochGuardedRecords.SupersededException e) {
             LOG.warn("Nova notifier: {}; stopping", e.getMessage());
             fencedEpoch = Math.max(fencedEpoch, actingEpoch);
             standDown();

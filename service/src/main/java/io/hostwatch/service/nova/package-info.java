@@ -9,7 +9,7 @@
  *       changes; decisions on one thread, calls on a small pool, retries with capped back-off.</li>
  *   <li>{@link io.hostwatch.service.nova.NovaPlanner}: the pure decision of what a verdict and the
  *       recorded action call for.</li>
- *   <li>{@link io.hostwatch.service.nova.NovaActionStore}: the intent/outcome record in ZooKeeper,
+ *   <li>{@link io.hostwatch.service.zk.EpochGuardedRecords#novaActions}: the intent/outcome record in ZooKeeper,
  *       epoch-guarded like verdicts: it makes each action happen once per member incarnation
  *       across leader changes.</li>
  *   <li>{@link io.hostwatch.service.nova.KeystoneSession}, {@link io.hostwatch.service.nova.NovaClient},

@@ -14,6 +14,7 @@ import io.hostwatch.service.nova.Backoff;
 import io.hostwatch.service.nova.Leadership;
 import io.hostwatch.service.nova.OwnVerdicts;
 import io.hostwatch.service.zk.ClusterView;
+import io.hostwatch.service.zk.EpochGuardedRecords;
 import io.hostwatch.service.zk.VerdictStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,7 +64,7 @@ class FencerIT {
         final Fencer fencer;
 
         Instance() {
-            fencer = new Fencer(view, own, new FencingStore(client), Leadership.of(leader::get, epoch::get),
+            fencer = new Fencer(view, own, EpochGuardedRecords.fencing(client), Leadership.of(leader::get, epoch::get),
                     BmcTargets.fixed(GROUP, bmc), new FencingPlanner(Duration.ZERO),
                     new FencingRunner(new Backoff(Duration.ofMillis(200), Duration.ofSeconds(1)),
                             Duration.ofSeconds(5), Duration.ofMillis(50), Clock.systemUTC(),
@@ -147,7 +148,7 @@ class FencerIT {
     }
 
     private Optional<FencingAction> record(String host) {
-        return new FencingStore(detector).read(MemberId.of(GROUP, host));
+        return EpochGuardedRecords.fencing(detector).read(MemberId.of(GROUP, host));
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.hostwatch.schema.MemberId;
 import io.hostwatch.schema.NovaAction;
 import io.hostwatch.schema.Verdict;
 import io.hostwatch.service.zk.ClusterView;
+import io.hostwatch.service.zk.EpochGuardedRecords;
 import io.hostwatch.service.zk.VerdictStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -144,7 +145,7 @@ final class NovaHarness implements AutoCloseable {
 
     /** The member's record, read from ZooKeeper. */
     Optional<NovaAction> action(String host) {
-        return new NovaActionStore(detectorClient).read(MemberId.of(TestVerdicts.GROUP, host));
+        return EpochGuardedRecords.novaActions(detectorClient).read(MemberId.of(TestVerdicts.GROUP, host));
     }
 
     private CuratorFramework newClient() {
