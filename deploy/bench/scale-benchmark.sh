@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The detector at scale: N members in one group (default 10,000), K of them (default 1,000) lose
-# power at once. Writes docs/benchmarks.md with each figure of every run, the worst, and its target.
+# power at once. Writes the section for N and K of docs/benchmarks.md (between its two markers; a
+# first run of a size puts its section at the top) with each figure of every run, the worst, and
+# its target; the rest of the file is kept.
 #
 #   deploy/bench/scale-benchmark.sh [RUNS] [--no-build]      (env: N, K; SERVICE_JVM: extra service JVM options;
 #                                                             SERVICE_GC: the collector, default -XX:+UseParallelGC)
@@ -61,4 +63,4 @@ for i in $(seq 1 "$runs"); do
 done
 [ "${#results[@]}" -gt 0 ] || { echo "scale-benchmark: no run completed" >&2; exit 1; }
 java -cp "$classpath" io.hostwatch.acceptance.bench.ScaleBenchmark report docs/benchmarks.md "${results[@]}"
-echo "scale-benchmark: written to docs/benchmarks.md (runs kept in $work)"
+echo "scale-benchmark: section N=$N K=$K of docs/benchmarks.md written (runs kept in $work)"

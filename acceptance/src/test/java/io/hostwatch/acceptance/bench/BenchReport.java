@@ -9,7 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Writes {@code docs/benchmarks.md} from the JSON of several runs: each figure per run, the worst, the target. */
+/**
+ * Writes the section of {@code docs/benchmarks.md} for one size (N, K) from the JSON of several
+ * runs: each figure per run, the worst, the target. The section lies between two markers that
+ * name its size; a new run of that size replaces it, a first run of a new size puts its section
+ * at the top, and everything outside the markers (notes written by hand, older sets) is kept.
+ */
 final class BenchReport {
     private record Figure(String key, String label, String unit, double target, boolean lowerIsBetter) {
     }
@@ -24,7 +29,7 @@ final class BenchReport {
                     "s", 1.5, true),
             new Figure("zkKillToFinalP99Seconds", "`kill -9` → final verdict published, p99 (session 6 s; ZooKeeper's "
                     + "log)", "s", 6.5, true),
-            new Figure("registerToAllRunningSeconds", "10,000 members registered → all `RUNNING`", "s", 15, true),
+            new Figure("registerToAllRunningSeconds", "N members registered → all `RUNNING`", "s", 15, true),
             new Figure("getToPingRatio", "member `GET` ÷ admin `/ping` (wrk -t2 -c64, same run)", "×", 0.8, false),
             new Figure("steadyCpuPercentOfOneCore", "service CPU at steady state", "% of a core", 25, true),
             new Figure("steadyRssMb", "service RSS at steady state", "MB", 512, true),
@@ -45,9 +50,11 @@ final class BenchReport {
         for (Path p : runs) {
             r.add(Json.mapper().readTree(Files.readString(p)));
         }
+        int n = r.get(0).path("n").asInt();
+        int k = r.get(0).path("k").asInt();
         StringBuilder md = new StringBuilder();
-        md.append("# Benchmarks\n\n");
-        md.append("## Detector at scale (`deploy/bench/scale-benchmark.sh`)\n\n");
+        md.append(String.format(Locale.ROOT, "## Detector at scale: N=%,d, K=%,d (`deploy/bench/scale-benchmark.sh`)%n%n",
+                n, k));
         md.append("Date: ").append(r.get(0).path("startedAt").asText()).append(". Machine: ")
                 .append(machine()).append(".\n\n");
         md.append("The service runs on its embedded ZooKeeper (tick 100 ms, session timeout 6 s, ping timeout 1 s, JVM ")
@@ -128,8 +135,39 @@ final class BenchReport {
                     .append(Math.round(run.path("pingRequestsPerSecond").asDouble())).append(" | ")
                     .append(run.path("threads").asInt()).append(" |\n");
         }
-        Files.writeString(out, md.toString());
+        String doc = Files.exists(out) ? Files.readString(out) : "# Benchmarks\n";
+        Files.writeString(out, spliced(doc, md.toString(), n, k));
         System.out.print(md);
+    }
+
+    /**
+     * {@code doc} with the section of size (N, K) replaced by {@code section}, or, when it has
+     * none yet, with {@code section} inserted right after the title; the rest as it was.
+     *
+     * @throws IllegalStateException when only one of the section's two markers is there
+     */
+    static String spliced(String doc, String section, int n, int k) {
+        String begin = "<!-- scale-benchmark N=" + n + " K=" + k + ": generated, replaced by the next run of this size -->";
+        String end = "<!-- end of scale-benchmark N=" + n + " K=" + k + " -->";
+        String block = begin + "\n" + section.stripTrailing() + "\n" + end;
+        int b = doc.indexOf(begin);
+        int e = doc.indexOf(end);
+        if (b >= 0 && e > b) {
+            return doc.substring(0, b) + block + doc.substring(e + end.length());
+        }
+        if (b >= 0 || e >= 0) {
+            throw new IllegalStateException("the benchmark section N=" + n + " K=" + k + " has only one of its markers,"
+                    + " or they are out of order: mend the file by hand first");
+        }
+        String title = "";
+        String rest = doc;
+        if (doc.startsWith("# ")) {
+            int nl = doc.indexOf('\n');
+            title = (nl < 0 ? doc : doc.substring(0, nl)).stripTrailing() + "\n\n";
+            rest = nl < 0 ? "" : doc.substring(nl + 1);
+        }
+        rest = rest.stripLeading();
+        return title + block + "\n" + (rest.isEmpty() ? "" : "\n" + rest);
     }
 
     private static String num(double x) {

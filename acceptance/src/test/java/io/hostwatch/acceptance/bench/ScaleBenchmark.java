@@ -48,7 +48,7 @@ import org.apache.zookeeper.ZooKeeper;
  * when it cannot be had within {@code hostwatch.bench.lockWaitSeconds}, the run kills the fleet
  * without the rule (its addresses still answer: the final verdict is {@code SERVICE_UNREACHABLE})
  * and says so.
- * {@code report OUT.md RUN.json...} writes {@code docs/benchmarks.md} with the worst of the runs.
+ * {@code report OUT.md RUN.json...} writes the runs' section of {@code docs/benchmarks.md} (the worst of them).
  */
 public final class ScaleBenchmark {
     static final String GROUP = "bench";
