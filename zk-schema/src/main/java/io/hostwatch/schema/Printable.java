@@ -10,8 +10,8 @@ package io.hostwatch.schema;
  * (U+0080 to U+009F, among them NEL and the one-character CSI), the Unicode line and paragraph
  * separators (U+2028, U+2029) and the bidirectional formatting characters (U+061C, U+200E, U+200F,
  * U+202A to U+202E, U+2066 to U+2069), which reorder how the rest of a line is shown: with an
- * RLO in a reason, {@code DEAD} could read as something else on the operator's terminal. A newline shows as {@code \n}, a carriage return as {@code \r}, a
- * tab as {@code \t}, any other as {@code \u001b} (four lower-case hex digits). Everything else,
+ * RLO in a reason, {@code DEAD} could read as something else on the operator's terminal. A
+ * newline shows as {@code \n}, a carriage return as {@code \r}, a tab as {@code \t}, any other as {@code \u001b} (four lower-case hex digits). Everything else,
  * other non-ASCII text included, is left as it is.
  *
  * <p>{@link #escape(String)} leaves backslashes alone, so that text escaped once (by

@@ -53,8 +53,8 @@ final class BenchReport {
         int n = r.get(0).path("n").asInt();
         int k = r.get(0).path("k").asInt();
         StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "## Detector at scale: N=%,d, K=%,d (`deploy/bench/scale-benchmark.sh`)%n%n",
-                n, k));
+        md.append(String.format(Locale.ROOT, "## Detector at scale: N=%,d, K=%,d", n, k))
+                .append(" (`deploy/bench/scale-benchmark.sh`)\n\n");
         md.append("Date: ").append(r.get(0).path("startedAt").asText()).append(". Machine: ")
                 .append(machine()).append(".\n\n");
         md.append("The service runs on its embedded ZooKeeper (tick 100 ms, session timeout 6 s, ping timeout 1 s, JVM ")
@@ -147,7 +147,8 @@ final class BenchReport {
      * @throws IllegalStateException when only one of the section's two markers is there
      */
     static String spliced(String doc, String section, int n, int k) {
-        String begin = "<!-- scale-benchmark N=" + n + " K=" + k + ": generated, replaced by the next run of this size -->";
+        String begin = "<!-- scale-benchmark N=" + n + " K=" + k
+                + ": generated, replaced by the next run of this size -->";
         String end = "<!-- end of scale-benchmark N=" + n + " K=" + k + " -->";
         String block = begin + "\n" + section.stripTrailing() + "\n" + end;
         int b = doc.indexOf(begin);

@@ -6,8 +6,9 @@ import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingServer;
 
 /**
- * Real ZooKeeper servers for tests, on ports from {@link FreePorts}, with a short tick so that short session timeouts are honoured;
- * protected (TLS, x509, enforced authentication) unless {@link Protection} is off.
+ * Real ZooKeeper servers for tests, on ports from {@link FreePorts}, with a short tick so that
+ * short session timeouts are honoured; protected (TLS, x509, enforced authentication) unless
+ * {@link Protection} is off.
  */
 public final class ZooKeeperServers {
     /** Tick of test servers: sessions of 1 s to 10 s are allowed. */

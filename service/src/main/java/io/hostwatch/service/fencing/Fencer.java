@@ -107,9 +107,9 @@ public final class Fencer implements Closeable {
     private long actingEpoch = -1;
     private long supersededEpoch = -1;
 
-    Fencer(ClusterView view, OwnVerdicts own, EpochGuardedRecords<FencingAction> store, Leadership leadership, BmcTargets targets,
-           FencingPlanner planner, FencingRunner runner, Settings settings, Clock clock, LongSupplier nanos,
-           MetricRegistry metrics, Predicate<String> brakeHeldLocally) {
+    Fencer(ClusterView view, OwnVerdicts own, EpochGuardedRecords<FencingAction> store, Leadership leadership,
+           BmcTargets targets, FencingPlanner planner, FencingRunner runner, Settings settings, Clock clock,
+           LongSupplier nanos, MetricRegistry metrics, Predicate<String> brakeHeldLocally) {
         this.brakeHeldLocally = brakeHeldLocally;
         this.view = view;
         this.own = own;
